@@ -1,0 +1,419 @@
+/* csv.c — the RFC 4180 reader behind csv.h.
+ *
+ * The whole input is held in memory with one NUL sentinel byte after it, so the scanning
+ * loops need no bounds checks: every run stops on a byte-class table lookup, and the
+ * sentinel is told apart from a real NUL in the data by its position. One pass per
+ * record validates UTF-8, counts physical lines and copies the unquoted field bytes into
+ * a reusable buffer (one memcpy per run between escapes; an unquoted field is one run).
+ */
+#include "csv.h"
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define CSV_MAX_BYTES ((size_t)2 << 30) /* inputs larger than 2 GiB are refused */
+#define CSV_MAX_FIELDS 10000            /* records with more fields are refused */
+#define CSV_READ_CHUNK ((size_t)64 << 10) /* first read size when the file size is unknown */
+
+struct jf_csv {
+    char *name;            /* copy of the name given at open, used in every message */
+    unsigned char *data;   /* the input bytes (BOM included), followed by a NUL sentinel */
+    size_t len;            /* input length in bytes, sentinel excluded */
+    size_t pos;            /* offset of the next unread byte in data */
+    unsigned long line;    /* 1-based physical line of data[pos] */
+    char *buf;             /* current record's unquoted fields, each NUL-terminated */
+    size_t bufcap;         /* allocated bytes in buf */
+    jf_csv_field *fields;  /* current record's field views into buf */
+    size_t fieldcap;       /* allocated entries in fields */
+    int failed;            /* set once an error was reported; later calls repeat it */
+    jf_error error;        /* the message of that error */
+};
+
+/* Byte classes: which bytes end a plain run in an unquoted (U) or quoted (Q) field. */
+enum { U = 1, Q = 2 };
+#define HI16 U | Q, U | Q, U | Q, U | Q, U | Q, U | Q, U | Q, U | Q, \
+             U | Q, U | Q, U | Q, U | Q, U | Q, U | Q, U | Q, U | Q
+static const unsigned char byte_class[256] = {
+    [0] = U | Q,    /* NUL: the sentinel or an error */
+    ['\n'] = U | Q, /* line end / line count inside quotes */
+    ['\r'] = U,     /* CRLF or bare CR outside quotes; kept as is inside quotes */
+    [','] = U,      /* field separator outside quotes */
+    ['"'] = U | Q,  /* error outside quotes; escape or close inside */
+    [0x80] = HI16, HI16, HI16, HI16, HI16, HI16, HI16, HI16 /* UTF-8 to validate */
+};
+#undef HI16
+
+/* Length of the well-formed UTF-8 sequence starting at the non-ASCII byte p[0], or 0.
+ * Bytes are checked in order and the first bad one stops the check, so at most one byte
+ * past the end is read, and that is the sentinel (0, never a continuation byte). */
+static size_t utf8_len(const unsigned char *p)
+{
+    unsigned char b = p[0];
+    unsigned char lo = 0x80, hi = 0xBF; /* allowed range of the second byte */
+    size_t n;
+    if (b >= 0xC2 && b <= 0xDF) {
+        n = 2;
+    } else if (b >= 0xE0 && b <= 0xEF) {
+        n = 3;
+        if (b == 0xE0)
+            lo = 0xA0; /* no overlongs */
+        else if (b == 0xED)
+            hi = 0x9F; /* no surrogates */
+    } else if (b >= 0xF0 && b <= 0xF4) {
+        n = 4;
+        if (b == 0xF0)
+            lo = 0x90; /* no overlongs */
+        else if (b == 0xF4)
+            hi = 0x8F; /* nothing above U+10FFFF */
+    } else {
+        return 0; /* stray continuation byte, C0/C1 overlong lead, or F5..FF */
+    }
+    if (p[1] < lo || p[1] > hi)
+        return 0;
+    for (size_t i = 2; i < n; i++)
+        if (p[i] < 0x80 || p[i] > 0xBF)
+            return 0;
+    return n;
+}
+
+/* Records an error in the reader (so later calls repeat it) and in err; returns -1. */
+static int fail(jf_csv *c, jf_error *err, unsigned long line, const char *reason)
+{
+    c->failed = 1;
+    snprintf(c->error.msg, sizeof c->error.msg, "%s:%lu: %s", c->name, line, reason);
+    return jf_error_set(err, "%s", c->error.msg);
+}
+
+/* Makes room in buf for `need` bytes; returns 0, or -1 when memory runs out. */
+static int buf_reserve(jf_csv *c, size_t need)
+{
+    if (need <= c->bufcap)
+        return 0;
+    size_t cap = c->bufcap ? c->bufcap : 256;
+    while (cap < need) {
+        if (cap > SIZE_MAX / 2)
+            return -1;
+        cap *= 2;
+    }
+    char *p = realloc(c->buf, cap);
+    if (!p)
+        return -1;
+    c->buf = p;
+    c->bufcap = cap;
+    return 0;
+}
+
+/* Builds a reader that takes ownership of data (len bytes + sentinel room) and name. */
+static int make_reader(jf_csv **out, char *name, unsigned char *data, size_t len,
+                       jf_error *err)
+{
+    jf_csv *c = calloc(1, sizeof *c);
+    if (!c) {
+        jf_error_set(err, "%s: out of memory", name);
+        free(name);
+        free(data);
+        return -1;
+    }
+    c->name = name;
+    c->data = data;
+    c->len = len;
+    c->data[len] = '\0';
+    c->line = 1;
+    if (len >= 3 && data[0] == 0xEF && data[1] == 0xBB && data[2] == 0xBF)
+        c->pos = 3; /* UTF-8 byte order mark */
+    *out = c;
+    return 0;
+}
+
+static char *copy_name(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *p = malloc(n);
+    if (p)
+        memcpy(p, s, n);
+    return p;
+}
+
+int jf_csv_open_mem(jf_csv **out, const char *name, const char *data, size_t len, jf_error *err)
+{
+    *out = NULL;
+    if (!name)
+        name = "<memory>";
+    if (len > CSV_MAX_BYTES)
+        return jf_error_set(err, "%s: input too large (more than 2 GiB)", name);
+    if (!data && len > 0)
+        return jf_error_set(err, "%s: no input data", name);
+    char *nm = copy_name(name);
+    unsigned char *d = malloc(len + 1);
+    if (!nm || !d) {
+        free(nm);
+        free(d);
+        return jf_error_set(err, "%s: out of memory", name);
+    }
+    if (len > 0)
+        memcpy(d, data, len);
+    return make_reader(out, nm, d, len, err);
+}
+
+int jf_csv_open_file(jf_csv **out, const char *path, jf_error *err)
+{
+    *out = NULL;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return jf_error_set(err, "%s: cannot read: %s", path, strerror(errno));
+    /* The size of a regular file sizes the buffer; other files grow it as they are read. */
+    size_t cap = CSV_READ_CHUNK;
+    struct stat st;
+    if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode)) {
+        if ((uintmax_t)st.st_size > CSV_MAX_BYTES) {
+            fclose(f);
+            return jf_error_set(err, "%s: file too large (more than 2 GiB)", path);
+        }
+        cap = (size_t)st.st_size + 1; /* +1 so that EOF is seen without growing */
+    }
+    unsigned char *data = malloc(cap + 1); /* +1 for the sentinel */
+    size_t len = 0;
+    const char *problem = NULL; /* why reading stopped early, if it did */
+    int read_errno = 0;
+    while (data) {
+        if (len == cap) {
+            if (cap > CSV_MAX_BYTES) {
+                problem = "file too large (more than 2 GiB)";
+                break;
+            }
+            /* never past the limit + 1, which is enough to tell "too large" */
+            size_t ncap = cap > (CSV_MAX_BYTES + 1) / 2 ? CSV_MAX_BYTES + 1 : cap * 2;
+            unsigned char *p = realloc(data, ncap + 1);
+            if (!p) {
+                free(data);
+                data = NULL;
+                break;
+            }
+            data = p;
+            cap = ncap;
+        }
+        errno = 0;
+        size_t got = fread(data + len, 1, cap - len, f);
+        len += got;
+        if (len < cap) { /* a short read: end of file or an error */
+            if (ferror(f)) {
+                read_errno = errno ? errno : EIO;
+                problem = "cannot read";
+            }
+            break;
+        }
+    }
+    fclose(f);
+    if (data && len > CSV_MAX_BYTES && !problem)
+        problem = "file too large (more than 2 GiB)";
+    if (!data || problem) {
+        free(data);
+        if (!data && !problem)
+            return jf_error_set(err, "%s: out of memory", path);
+        if (read_errno)
+            return jf_error_set(err, "%s: %s: %s", path, problem, strerror(read_errno));
+        return jf_error_set(err, "%s: %s", path, problem);
+    }
+    char *nm = copy_name(path);
+    if (!nm) {
+        free(data);
+        return jf_error_set(err, "%s: out of memory", path);
+    }
+    return make_reader(out, nm, data, len, err);
+}
+
+void jf_csv_close(jf_csv *c)
+{
+    if (!c)
+        return;
+    free(c->name);
+    free(c->data);
+    free(c->buf);
+    free(c->fields);
+    free(c);
+}
+
+const char *jf_csv_name(const jf_csv *c)
+{
+    return c ? c->name : "";
+}
+
+/* Appends n bytes to buf at *blen, always leaving room for one more byte (the field's
+ * terminating NUL). Returns 0, or -1 when memory runs out. */
+static inline int buf_append(jf_csv *c, size_t *blen, const unsigned char *s, size_t n)
+{
+    if (*blen + n >= c->bufcap && buf_reserve(c, *blen + n + 1) != 0)
+        return -1;
+    if (n)
+        memcpy(c->buf + *blen, s, n);
+    *blen += n;
+    return 0;
+}
+
+int jf_csv_next(jf_csv *c, const jf_csv_field **fields, size_t *nfields, unsigned long *line,
+                jf_error *err)
+{
+    *fields = NULL;
+    *nfields = 0;
+    if (!c)
+        return jf_error_set(err, "csv: no reader");
+    if (c->failed)
+        return jf_error_set(err, "%s", c->error.msg);
+
+    const unsigned char *const end = c->data + c->len; /* the sentinel */
+    const unsigned char *p = c->data + c->pos;
+    unsigned long ln = c->line;
+
+    /* blank lines: no bytes between two line ends */
+    for (;;) {
+        if (p[0] == '\n') {
+            p++;
+            ln++;
+        } else if (p[0] == '\r' && p[1] == '\n') {
+            p += 2;
+            ln++;
+        } else {
+            break;
+        }
+    }
+    if (p == end) {
+        c->pos = c->len;
+        c->line = ln;
+        if (line)
+            *line = ln;
+        return 0;
+    }
+
+    const unsigned long rec_line = ln; /* the line this record starts on */
+    size_t blen = 0;                   /* bytes used in buf */
+    size_t nf = 0;                     /* fields finished so far */
+    for (;;) { /* one field per iteration; p is at its first byte */
+        if (nf == c->fieldcap) {
+            if (nf == CSV_MAX_FIELDS)
+                return fail(c, err, rec_line, "record has more than 10000 fields");
+            size_t ncap = c->fieldcap ? c->fieldcap * 2 : 16;
+            if (ncap > CSV_MAX_FIELDS)
+                ncap = CSV_MAX_FIELDS;
+            jf_csv_field *nfld = realloc(c->fields, ncap * sizeof *nfld);
+            if (!nfld)
+                return fail(c, err, rec_line, "out of memory");
+            c->fields = nfld;
+            c->fieldcap = ncap;
+        }
+        const size_t fstart = blen;
+        unsigned char ch;
+        int last; /* this field ends the record */
+
+        if (p[0] == '"') {
+            const unsigned char *run = ++p; /* bytes not yet copied to buf */
+            for (;;) {
+                while (!(byte_class[*p] & Q))
+                    p++;
+                ch = *p;
+                if (ch == '"') {
+                    if (p[1] == '"') { /* escaped quote: keep the first of the two */
+                        if (buf_append(c, &blen, run, (size_t)(p + 1 - run)))
+                            return fail(c, err, rec_line, "out of memory");
+                        p += 2;
+                        run = p;
+                        continue;
+                    }
+                    if (buf_append(c, &blen, run, (size_t)(p - run)))
+                        return fail(c, err, rec_line, "out of memory");
+                    p++; /* the closing quote */
+                    break;
+                } else if (ch == '\n') {
+                    p++;
+                    ln++;
+                } else if (ch == 0) {
+                    if (p == end)
+                        return fail(c, err, rec_line, "unterminated quoted field");
+                    return fail(c, err, ln, "NUL byte");
+                } else { /* >= 0x80 */
+                    size_t n = utf8_len(p);
+                    if (!n)
+                        return fail(c, err, ln, "invalid UTF-8");
+                    p += n;
+                }
+            }
+            ch = *p;
+            if (ch == ',') {
+                p++;
+                last = 0;
+            } else if (ch == '\n') {
+                p++;
+                ln++;
+                last = 1;
+            } else if (ch == '\r' && p[1] == '\n') {
+                p += 2;
+                ln++;
+                last = 1;
+            } else if (p == end) {
+                last = 1;
+            } else if (ch == '\r') {
+                return fail(c, err, ln, "bare carriage return");
+            } else if (ch == 0) {
+                return fail(c, err, ln, "NUL byte");
+            } else {
+                return fail(c, err, ln, "text after closing quote");
+            }
+        } else {
+            const unsigned char *run = p;
+            for (;;) {
+                while (!(byte_class[*p] & U))
+                    p++;
+                ch = *p;
+                if (ch < 0x80)
+                    break;
+                size_t n = utf8_len(p);
+                if (!n)
+                    return fail(c, err, ln, "invalid UTF-8");
+                p += n;
+            }
+            if (buf_append(c, &blen, run, (size_t)(p - run)))
+                return fail(c, err, rec_line, "out of memory");
+            if (ch == ',') {
+                p++;
+                last = 0;
+            } else if (ch == '\n') {
+                p++;
+                ln++;
+                last = 1;
+            } else if (ch == '\r') {
+                if (p[1] != '\n')
+                    return fail(c, err, ln, "bare carriage return");
+                p += 2;
+                ln++;
+                last = 1;
+            } else if (ch == '"') {
+                return fail(c, err, ln, "quote inside unquoted field");
+            } else if (p == end) { /* ch == 0 */
+                last = 1;
+            } else {
+                return fail(c, err, ln, "NUL byte");
+            }
+        }
+
+        /* buf_append left room for the NUL; the pointer is set once buf stops moving */
+        c->buf[blen++] = '\0';
+        c->fields[nf++].len = blen - 1 - fstart;
+        if (last)
+            break;
+    }
+
+    const char *q = c->buf;
+    for (size_t i = 0; i < nf; i++) {
+        c->fields[i].ptr = q;
+        q += c->fields[i].len + 1;
+    }
+    c->pos = (size_t)(p - c->data);
+    c->line = ln;
+    *fields = c->fields;
+    *nfields = nf;
+    if (line)
+        *line = rec_line;
+    return 1;
+}
