@@ -19,6 +19,10 @@ void jf_diag_add(jf_diags *d, int severity, jf_loc loc, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
+    for (size_t i = 0; i < d->n; i++) /* the same message at the same place once */
+        if (d->items[i].loc.first_line == loc.first_line &&
+            d->items[i].loc.first_column == loc.first_column && !strcmp(d->items[i].msg, buf))
+            return;
     if (severity == JF_SEV_ERROR)
         d->errors++;
     else if (severity == JF_SEV_WARNING)

@@ -84,6 +84,11 @@ static void add_decl(jf_ast *ast, jf_node *d)
 %left '*' '/'
 %precedence UMINUS
 
+%initial-action {
+    @$.first_line = @$.last_line = 1;
+    @$.first_column = @$.last_column = 1;
+}
+
 %%
 file
   : decls
@@ -227,6 +232,7 @@ names
 
 name
   : NAME                  { GUARD($$ = named(ast, N_NAME, @1, $1)); }
+  | FULL                  { GUARD($$ = named(ast, N_NAME, @1, "full")); } /* the status */
   ;
 
 expr
@@ -254,6 +260,7 @@ primary
   | PERCENT               { GUARD($$ = NEW(N_NUM, @1)); $$->num = $1; $$->op = '%'; }
   | STRING                { GUARD($$ = named(ast, N_STR, @1, $1)); }
   | NAME                  { GUARD($$ = named(ast, N_NAME, @1, $1)); }
+  | FULL                  { GUARD($$ = named(ast, N_NAME, @1, "full")); } /* the status */
   | NAME '(' args ')'     { GUARD($$ = named(ast, N_CALL, @1, $1)); $$->list = $3; }
   | IF '(' args ')'       { GUARD($$ = named(ast, N_CALL, @1, "if")); $$->list = $3; }
   | FLOOR '(' args ')'    { GUARD($$ = named(ast, N_CALL, @1, "floor")); $$->list = $3; }

@@ -1,0 +1,597 @@
+/* main.c — the jifen command line: check, compile, disasm, run, explain.
+ *
+ * A thin front end: it parses arguments, calls the compiler and the runtime, and formats
+ * results. All evaluation finishes before the first line of output, so an error never
+ * leaves partial results behind.
+ */
+#include "compiler.h"
+#include "disasm.h"
+#include "input.h"
+#include "sha256.h"
+#include "vm.h"
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define JF_VERSION "0.1.0"
+
+/* Options shared by run and explain. */
+typedef struct opts {
+    const char *policy;    /* .jf or .jfc */
+    const char *members;   /* members.csv */
+    const char *events;    /* events.csv */
+    const char *branches;  /* branches.csv (optional) */
+    const char *branch;    /* only this branch (optional) */
+    const char *member;    /* explain: the member */
+    const char *format;    /* table | csv | json (explain: text | json) */
+    const char *output;    /* compile: output path */
+    const char *params[16];/* --param name=value */
+    int nparams;           /* how many */
+    int year;              /* the year, 0 when not given */
+} opts;
+
+static const char *usage_main =
+    "usage: jifen COMMAND [ARGS]\n"
+    "\n"
+    "  check FILE.jf...          validate rule files (exit 1 when any has errors)\n"
+    "  compile FILE.jf -o OUT    compile to verified bytecode (.jfc)\n"
+    "  disasm FILE.jfc|FILE.jf   print the bytecode with source lines\n"
+    "  run POLICY --members M.csv --events E.csv [--branches B.csv] --year Y\n"
+    "      [--branch ID] [--format table|csv|json] [--param NAME=VALUE]\n"
+    "                            score every member\n"
+    "  explain POLICY ... --member ID --year Y [--format text|json]\n"
+    "                            where every point of one member came from\n"
+    "\n"
+    "POLICY is a rule file (.jf) or a compiled one (.jfc). 'jifen COMMAND --help' for more.\n";
+
+static const char *help_for(const char *cmd)
+{
+    if (!strcmp(cmd, "check"))
+        return "usage: jifen check FILE.jf...\n\nParses and checks each rule file; prints every error and warning as\n"
+               "file:line:col: error: message, the source line and a caret. Exit 0 when all are\n"
+               "valid (warnings allowed), 1 when any has errors.\n";
+    if (!strcmp(cmd, "compile"))
+        return "usage: jifen compile FILE.jf -o FILE.jfc\n\nCompiles a rule file to a bytecode file (magic JFBC, format version, SHA-256 of\n"
+               "the source, constants, tables, code, checksum). The file is verified before it is written.\n";
+    if (!strcmp(cmd, "disasm"))
+        return "usage: jifen disasm FILE.jfc|FILE.jf\n\nPrints the program: tables and each chunk's instructions with their source\n"
+               "line:column (and the source text when the rule file is given).\n";
+    if (!strcmp(cmd, "run"))
+        return "usage: jifen run POLICY --members M.csv --events E.csv [--branches B.csv] --year Y\n"
+               "                [--branch ID] [--format table|csv|json] [--param NAME=VALUE]...\n\n"
+               "Validates the input (any bad row: file:line: reason, exit 1, no results), evaluates\n"
+               "the year (every branch; --branch prints one) and prints one row per scored member:\n"
+               "member_id, score, tier, then outcome and the policy's columns. Rows by branch, then member.\n";
+    if (!strcmp(cmd, "explain"))
+        return "usage: jifen explain POLICY --members M.csv --events E.csv [--branches B.csv]\n"
+               "                    --member ID --year Y [--format text|json] [--param NAME=VALUE]...\n\n"
+               "Shows every rule that touched the member's score, in the policy's order: the rule's\n"
+               "line, the events it used (events file line), the points, subtotals, caps and floors that\n"
+               "bit, vetoes, last year's tier, the tier decision (with the quota) and the outcomes.\n";
+    return NULL;
+}
+
+static int parse_opts(int argc, char **argv, opts *o)
+{
+    memset(o, 0, sizeof *o);
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        const char **dst = NULL;
+        if (!strcmp(a, "--members")) dst = &o->members;
+        else if (!strcmp(a, "--events")) dst = &o->events;
+        else if (!strcmp(a, "--branches")) dst = &o->branches;
+        else if (!strcmp(a, "--branch")) dst = &o->branch;
+        else if (!strcmp(a, "--member")) dst = &o->member;
+        else if (!strcmp(a, "--format")) dst = &o->format;
+        else if (!strcmp(a, "-o") || !strcmp(a, "--output")) dst = &o->output;
+        else if (!strcmp(a, "--year") || !strcmp(a, "--param")) {
+            if (i + 1 >= argc) {
+                fprintf(stderr, "jifen: %s needs a value\n", a);
+                return -1;
+            }
+            const char *v = argv[++i];
+            if (!strcmp(a, "--param")) {
+                if (o->nparams == 16 || !strchr(v, '=')) {
+                    fprintf(stderr, "jifen: --param takes NAME=VALUE (at most 16)\n");
+                    return -1;
+                }
+                o->params[o->nparams++] = v;
+                continue;
+            }
+            char *end;
+            errno = 0;
+            long y = strtol(v, &end, 10);
+            if (errno || *end || y < 1900 || y > 9999) {
+                fprintf(stderr, "jifen: --year takes a year from 1900 to 9999, not '%s'\n", v);
+                return -1;
+            }
+            o->year = (int)y;
+            continue;
+        } else if (a[0] == '-' && a[1]) {
+            fprintf(stderr, "jifen: unknown option '%s'\n", a);
+            return -1;
+        } else if (!o->policy) {
+            o->policy = a;
+            continue;
+        } else {
+            fprintf(stderr, "jifen: unexpected argument '%s'\n", a);
+            return -1;
+        }
+        if (i + 1 >= argc) {
+            fprintf(stderr, "jifen: %s needs a value\n", a);
+            return -1;
+        }
+        *dst = argv[++i];
+    }
+    return 0;
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), k = strlen(suffix);
+    return n >= k && !strcmp(s + n - k, suffix);
+}
+
+/* Loads a policy: compiles a .jf, or reads and verifies a .jfc. */
+static int load_policy(const char *path, jf_program *p, char **src, size_t *srclen)
+{
+    jf_error err = {{0}};
+    if (ends_with(path, ".jfc")) {
+        FILE *f = fopen(path, "rb");
+        if (!f) {
+            fprintf(stderr, "%s: cannot read: %s\n", path, strerror(errno));
+            return -1;
+        }
+        unsigned char *buf = NULL;
+        size_t n = 0, cap = 0;
+        for (;;) {
+            if (n == cap) {
+                cap = cap ? cap * 2 : 65536;
+                if (cap > (64u << 20)) {
+                    free(buf);
+                    fclose(f);
+                    fprintf(stderr, "%s: too large for a bytecode file\n", path);
+                    return -1;
+                }
+                unsigned char *b = realloc(buf, cap);
+                if (!b) {
+                    free(buf);
+                    fclose(f);
+                    fprintf(stderr, "%s: out of memory\n", path);
+                    return -1;
+                }
+                buf = b;
+            }
+            size_t r = fread(buf + n, 1, cap - n, f);
+            if (r == 0)
+                break;
+            n += r;
+        }
+        fclose(f);
+        int rc = jf_program_read(path, buf, n, p, &err);
+        free(buf);
+        if (rc) {
+            fprintf(stderr, "%s\n", err.msg);
+            return -1;
+        }
+        if (src)
+            *src = NULL;
+        return 0;
+    }
+    int warnings = 0;
+    int rc = jf_compile_file(path, stderr, &warnings, p, src, srclen, &err);
+    if (rc < 0 && err.msg[0])
+        fprintf(stderr, "%s\n", err.msg);
+    return rc ? -1 : 0;
+}
+
+static int cmd_check(int argc, char **argv)
+{
+    if (argc == 0) {
+        fputs(help_for("check"), stderr);
+        return 2;
+    }
+    int bad = 0;
+    for (int i = 0; i < argc; i++) {
+        jf_program p;
+        jf_error err = {{0}};
+        int warnings = 0;
+        int rc = jf_compile_file(argv[i], stderr, &warnings, &p, NULL, NULL, &err);
+        if (rc == 0) {
+            jf_program_free(&p);
+        } else {
+            if (err.msg[0])
+                fprintf(stderr, "%s\n", err.msg);
+            bad = 1;
+        }
+    }
+    return bad;
+}
+
+static int cmd_compile(int argc, char **argv)
+{
+    opts o;
+    if (parse_opts(argc, argv, &o) || !o.policy || !o.output) {
+        fputs(help_for("compile"), stderr);
+        return 2;
+    }
+    jf_program p;
+    if (load_policy(o.policy, &p, NULL, NULL))
+        return 1;
+    unsigned char *bytes = NULL;
+    size_t n = 0;
+    jf_error err = {{0}};
+    int rc = jf_program_write(&p, &bytes, &n, &err);
+    jf_program_free(&p);
+    if (rc) {
+        fprintf(stderr, "%s\n", err.msg);
+        return 1;
+    }
+    FILE *f = fopen(o.output, "wb");
+    if (!f || fwrite(bytes, 1, n, f) != n || fclose(f) != 0) {
+        fprintf(stderr, "%s: cannot write: %s\n", o.output, strerror(errno));
+        free(bytes);
+        return 1;
+    }
+    free(bytes);
+    return 0;
+}
+
+static int cmd_disasm(int argc, char **argv)
+{
+    if (argc != 1) {
+        fputs(help_for("disasm"), stderr);
+        return 2;
+    }
+    jf_program p;
+    char *src = NULL;
+    size_t len = 0;
+    if (load_policy(argv[0], &p, &src, &len))
+        return 1;
+    jf_disasm_program(&p, src, len, stdout);
+    free(src);
+    jf_program_free(&p);
+    return 0;
+}
+
+/* ---- output ------------------------------------------------------------------------------ */
+
+/* Display width of UTF-8 text: East Asian wide characters count two columns. */
+static size_t display_width(const char *s)
+{
+    size_t w = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p;) {
+        if (*p < 0x80) { w++; p++; }
+        else if (*p >= 0xf0) { w += 2; p += 4; }
+        else if (*p >= 0xe0) {
+            unsigned cp = (unsigned)(p[0] & 0x0f) << 12 | (unsigned)(p[1] & 0x3f) << 6 | (p[2] & 0x3f);
+            w += (cp >= 0x1100 && (cp <= 0x115f || (cp >= 0x2e80 && cp <= 0xa4cf) ||
+                  (cp >= 0xac00 && cp <= 0xd7a3) || (cp >= 0xf900 && cp <= 0xfaff) ||
+                  (cp >= 0xfe30 && cp <= 0xfe4f) || (cp >= 0xff00 && cp <= 0xff60) ||
+                  (cp >= 0xffe0 && cp <= 0xffe6))) ? 2 : 1;
+            p += 3;
+        } else { w++; p += 2; }
+    }
+    return w;
+}
+
+static void csv_field(FILE *out, const char *s)
+{
+    if (strpbrk(s, ",\"\r\n")) {
+        fputc('"', out);
+        for (; *s; s++) {
+            if (*s == '"')
+                fputc('"', out);
+            fputc(*s, out);
+        }
+        fputc('"', out);
+    } else {
+        fputs(s, out);
+    }
+}
+
+static void json_string(FILE *out, const char *s)
+{
+    fputc('"', out);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            fprintf(out, "\\%c", *p);
+        else if (*p < 0x20)
+            fprintf(out, "\\u%04x", *p);
+        else
+            fputc(*p, out);
+    }
+    fputc('"', out);
+}
+
+/* The text of one output cell (outcome, a column). `buf` holds JF_DEC_BUFSZ+ bytes. */
+static const char *tier_name(const jf_program *p, int32_t t)
+{
+    return t >= 0 && (uint32_t)t < p->ntiers ? jf_str(p, p->tiers[t]) : "";
+}
+
+static void outcome_text(const jf_program *p, uint64_t mask, char *buf, size_t cap)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (uint32_t i = 0; i < p->noutcomes && i < 64; i++)
+        if (mask >> i & 1)
+            used += (size_t)snprintf(buf + used, used < cap ? cap - used : 0, "%s%s", used ? ";" : "",
+                                     jf_str(p, p->outcomes[i].actions));
+}
+
+static const char *column_text(const jf_program *p, const jf_vm *vm, uint32_t m, uint32_t c, char *buf)
+{
+    jf_dec v = jf_vm_slot(vm, m, p->columns[c].slot);
+    if (p->columns[c].type == JF_T_TIER)
+        return tier_name(p, (int32_t)v.num);
+    jf_dec_format(v, buf);
+    return buf;
+}
+
+/* Runs the policy over the input; prints the results. */
+static int print_results(const opts *o, const jf_program *p, const jf_input *in, const jf_vm *vm)
+{
+    const char *fmt = o->format ? o->format : "table";
+    int has_outcome = p->noutcomes > 0;
+    uint32_t ncols = 3 + (uint32_t)has_outcome + p->ncolumns;
+    const char *head[64];
+    head[0] = "member_id";
+    head[1] = "score";
+    head[2] = "tier";
+    uint32_t k = 3;
+    if (has_outcome)
+        head[k++] = "outcome";
+    for (uint32_t c = 0; c < p->ncolumns && k < 64; c++)
+        head[k++] = jf_str(p, p->columns[c].name);
+    ncols = k;
+    /* gather rows as text first */
+    size_t nrows = 0;
+    for (uint32_t m = 0; m < in->nmembers; m++)
+        if (in->members[m].scored &&
+            (!o->branch || !strcmp(jf_input_str(in, in->members[m].branch_id), o->branch)))
+            nrows++;
+    char (*cells)[128] = calloc(nrows * ncols + 1, sizeof *cells);
+    uint32_t *rowm = calloc(nrows + 1, sizeof *rowm);
+    if (!cells || !rowm) {
+        free(cells);
+        free(rowm);
+        fprintf(stderr, "jifen: out of memory\n");
+        return 1;
+    }
+    size_t r = 0;
+    for (uint32_t m = 0; m < in->nmembers; m++) {
+        if (!in->members[m].scored ||
+            (o->branch && strcmp(jf_input_str(in, in->members[m].branch_id), o->branch)))
+            continue;
+        jf_result res = jf_vm_result(vm, m);
+        char (*row)[128] = cells + r * ncols;
+        rowm[r] = m;
+        snprintf(row[0], 128, "%s", jf_input_str(in, in->members[m].id));
+        jf_dec_format(res.score, row[1]);
+        snprintf(row[2], 128, "%s", tier_name(p, res.tier));
+        k = 3;
+        if (has_outcome)
+            outcome_text(p, res.outcomes, row[k++], 128);
+        for (uint32_t c = 0; c < p->ncolumns && k < ncols; c++, k++) {
+            char buf[JF_DEC_BUFSZ];
+            snprintf(row[k], 128, "%s", column_text(p, vm, m, c, buf));
+        }
+        r++;
+    }
+    if (!strcmp(fmt, "csv")) {
+        for (uint32_t c = 0; c < ncols; c++) {
+            if (c)
+                fputc(',', stdout);
+            csv_field(stdout, head[c]);
+        }
+        fputc('\n', stdout);
+        for (size_t i = 0; i < nrows; i++) {
+            for (uint32_t c = 0; c < ncols; c++) {
+                if (c)
+                    fputc(',', stdout);
+                csv_field(stdout, cells[i * ncols + c]);
+            }
+            fputc('\n', stdout);
+        }
+    } else if (!strcmp(fmt, "json")) {
+        printf("[");
+        for (size_t i = 0; i < nrows; i++) {
+            const jf_member *mem = &in->members[rowm[i]];
+            printf("%s\n  {\"member_id\": ", i ? "," : "");
+            json_string(stdout, cells[i * ncols]);
+            printf(", \"name\": ");
+            json_string(stdout, jf_input_str(in, mem->name));
+            printf(", \"branch_id\": ");
+            json_string(stdout, jf_input_str(in, mem->branch_id));
+            printf(", \"score\": %s, \"tier\": ", cells[i * ncols + 1]);
+            json_string(stdout, cells[i * ncols + 2]);
+            for (uint32_t c = 3; c < ncols; c++) {
+                printf(", ");
+                json_string(stdout, head[c]);
+                int numeric = c >= 3 + (uint32_t)has_outcome &&
+                              p->columns[c - 3 - (uint32_t)has_outcome].type == JF_T_NUM;
+                if (numeric) {
+                    printf(": %s", cells[i * ncols + c]);
+                } else {
+                    printf(": ");
+                    json_string(stdout, cells[i * ncols + c]);
+                }
+            }
+            printf("}");
+        }
+        printf("%s]\n", nrows ? "\n" : "");
+    } else { /* table: aligned by display width, with name and branch */
+        size_t w[64] = {0}, wn = display_width("name"), wb = display_width("branch");
+        for (uint32_t c = 0; c < ncols; c++)
+            w[c] = display_width(head[c]);
+        for (size_t i = 0; i < nrows; i++) {
+            const jf_member *mem = &in->members[rowm[i]];
+            size_t x = display_width(jf_input_str(in, mem->name));
+            if (x > wn) wn = x;
+            x = display_width(jf_input_str(in, mem->branch_id));
+            if (x > wb) wb = x;
+            for (uint32_t c = 0; c < ncols; c++) {
+                x = display_width(cells[i * ncols + c]);
+                if (x > w[c]) w[c] = x;
+            }
+        }
+        for (int pass = -1; pass < (int)nrows; pass++) {
+            const jf_member *mem = pass >= 0 ? &in->members[rowm[pass]] : NULL;
+            const char *b = mem ? jf_input_str(in, mem->branch_id) : "branch";
+            const char *nm = mem ? jf_input_str(in, mem->name) : "name";
+            printf("%s%*s  ", b, (int)(wb - display_width(b)), "");
+            for (uint32_t c = 0; c < ncols; c++) {
+                const char *t = pass >= 0 ? cells[(size_t)pass * ncols + c] : head[c];
+                size_t pad = w[c] - display_width(t);
+                if (c == 1) /* numbers right-aligned */
+                    printf("%*s%s", (int)pad, "", t);
+                else
+                    printf("%s%*s", t, c + 1 < ncols ? (int)pad : 0, "");
+                if (c == 0)
+                    printf("  %s%*s", nm, (int)(wn - display_width(nm)), "");
+                if (c + 1 < ncols)
+                    printf("  ");
+            }
+            printf("\n");
+        }
+    }
+    free(cells);
+    free(rowm);
+    return 0;
+}
+
+/* Loads policy and input and evaluates; shared by run and explain. */
+static int evaluate(const opts *o, jf_program *p, char **src, size_t *srclen, jf_input *in, jf_vm *vm,
+                    int trace_member)
+{
+    jf_error err = {{0}};
+    if (!o->policy || !o->members || !o->events || !o->year) {
+        fprintf(stderr, "jifen: POLICY, --members, --events and --year are required (see --help)\n");
+        return 2;
+    }
+    if (load_policy(o->policy, p, src, srclen))
+        return 1;
+    for (int i = 0; i < o->nparams; i++) {
+        char name[128];
+        const char *eq = strchr(o->params[i], '=');
+        snprintf(name, sizeof name, "%.*s", (int)(eq - o->params[i]), o->params[i]);
+        if (jf_program_set_param(p, name, eq + 1, &err)) {
+            fprintf(stderr, "jifen: %s\n", err.msg);
+            return 1;
+        }
+    }
+    if (jf_input_load(in, p, o->members, o->events, o->branches, &err)) {
+        fprintf(stderr, "%s\n", err.msg);
+        return 1;
+    }
+    if (o->branch && jf_input_find_branch(in, o->branch) < 0) {
+        fprintf(stderr, "jifen: branch '%s' is not in the input\n", o->branch);
+        return 1;
+    }
+    if (jf_vm_init(vm, p, in, &err)) {
+        fprintf(stderr, "%s\n", err.msg);
+        return 1;
+    }
+    vm->trace_member = trace_member;
+    vm->trace_year = o->year;
+    if (trace_member == -2) { /* resolve the member id now that the input is loaded */
+        vm->trace_member = jf_input_find_member(in, o->member);
+        if (vm->trace_member < 0) {
+            fprintf(stderr, "jifen: member '%s' is not in %s\n", o->member, o->members);
+            return 1;
+        }
+        if (!in->members[vm->trace_member].scored) {
+            fprintf(stderr, "jifen: member '%s' has status %s, which this policy does not score\n",
+                    o->member, (const char *[]){"full", "probationary", "activist", "exempt"}[in->members[vm->trace_member].status]);
+            return 1;
+        }
+    }
+    if (jf_vm_run(vm, o->year)) {
+        fprintf(stderr, "%s\n", err.msg);
+        return 1;
+    }
+    return 0;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+    opts o;
+    if (parse_opts(argc, argv, &o)) {
+        fputs(help_for("run"), stderr);
+        return 2;
+    }
+    if (o.format && strcmp(o.format, "table") && strcmp(o.format, "csv") && strcmp(o.format, "json")) {
+        fprintf(stderr, "jifen: --format is table, csv or json\n");
+        return 2;
+    }
+    jf_program p = {0};
+    jf_input in = {0};
+    jf_vm vm = {0};
+    int rc = evaluate(&o, &p, NULL, NULL, &in, &vm, -1);
+    if (rc == 0)
+        rc = print_results(&o, &p, &in, &vm);
+    jf_vm_free(&vm);
+    jf_input_free(&in);
+    jf_program_free(&p);
+    return rc;
+}
+
+int jf_explain_print(const jf_program *p, const jf_input *in, const jf_vm *vm, uint32_t m,
+                     const char *src, int json, FILE *out);
+
+static int cmd_explain(int argc, char **argv)
+{
+    opts o;
+    if (parse_opts(argc, argv, &o) || !o.member) {
+        fputs(help_for("explain"), stderr);
+        return 2;
+    }
+    if (o.format && strcmp(o.format, "text") && strcmp(o.format, "json")) {
+        fprintf(stderr, "jifen: --format is text or json for explain\n");
+        return 2;
+    }
+    jf_program p = {0};
+    jf_input in = {0};
+    jf_vm vm = {0};
+    char *src = NULL;
+    size_t len = 0;
+    int rc = evaluate(&o, &p, &src, &len, &in, &vm, -2);
+    if (rc == 0)
+        rc = jf_explain_print(&p, &in, &vm, (uint32_t)vm.trace_member, src,
+                              o.format && !strcmp(o.format, "json"), stdout);
+    free(src);
+    jf_vm_free(&vm);
+    jf_input_free(&in);
+    jf_program_free(&p);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+        fputs(usage_main, argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    if (!strcmp(argv[1], "--version")) {
+        printf("jifen %s\n", JF_VERSION);
+        return 0;
+    }
+    const char *cmd = argv[1];
+    for (int i = 2; i < argc; i++)
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            const char *h = help_for(cmd);
+            if (!h)
+                break;
+            fputs(h, stdout);
+            return 0;
+        }
+    if (!strcmp(cmd, "check")) return cmd_check(argc - 2, argv + 2);
+    if (!strcmp(cmd, "compile")) return cmd_compile(argc - 2, argv + 2);
+    if (!strcmp(cmd, "disasm")) return cmd_disasm(argc - 2, argv + 2);
+    if (!strcmp(cmd, "run")) return cmd_run(argc - 2, argv + 2);
+    if (!strcmp(cmd, "explain")) return cmd_explain(argc - 2, argv + 2);
+    fprintf(stderr, "jifen: unknown command '%s'\n\n%s", cmd, usage_main);
+    return 2;
+}

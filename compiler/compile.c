@@ -1,0 +1,140 @@
+/* compile.c — the compiler's entry points: parse, check, generate, verify. */
+#include "internal.h"
+#include "parser.h"
+#include "lexer.h"
+#include "sha256.h"
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+int jf_parse(jf_ast *ast, jf_diags *diags, const char *path, const char *src, size_t len)
+{
+    struct jf_lexctx lx = {ast};
+    yyscan_t scanner;
+    ast->path = path;
+    ast->diags = diags;
+    ast->src = src;
+    ast->src_len = len;
+    if (yylex_init_extra(&lx, &scanner))
+        return -1;
+    YY_BUFFER_STATE buf = yy_scan_bytes(src, (int)len, scanner);
+    int rc = yyparse(scanner, ast);
+    yy_delete_buffer(buf, scanner);
+    yylex_destroy(scanner);
+    if (ast->arena.failed || rc == 2)
+        jf_diag_add(diags, JF_SEV_ERROR, (jf_loc){1, 1, 1, 1}, "out of memory while parsing");
+    return diags->errors ? -1 : 0;
+}
+
+int jf_compile_ast(jf_ast *ast, jf_diags *diags, jf_program *out)
+{
+    jf_cc cc;
+    memset(&cc, 0, sizeof cc);
+    memset(out, 0, sizeof *out);
+    cc.ast = ast;
+    cc.diags = diags;
+    cc.prog = out;
+    int rc = jf_check(&cc);
+    if (rc == 0 && !cc.nomem)
+        rc = jf_codegen(&cc);
+    if (cc.nomem && !diags->errors)
+        jf_diag_add(diags, JF_SEV_ERROR, (jf_loc){1, 1, 1, 1}, "out of memory while compiling");
+    for (int i = 0; i < cc.nslots; i++) {
+        free(cc.slots[i].deps);
+        free(cc.slots[i].codes);
+    }
+    free(cc.slots);
+    free(cc.event_used);
+    free(cc.tier_names);
+    if (rc != 0 || diags->errors) {
+        jf_program_free(out);
+        return -1;
+    }
+    return 0;
+}
+
+/* Reads a whole file into a NUL-terminated buffer. */
+static int read_file(const char *path, char **out, size_t *len, jf_error *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return jf_error_set(err, "%s: cannot read: %s", path, strerror(errno));
+    size_t cap = 4096, n = 0;
+    char *buf = malloc(cap);
+    while (buf) {
+        if (n + 1 >= cap) {
+            if (cap > (64u << 20)) {
+                free(buf);
+                fclose(f);
+                return jf_error_set(err, "%s: file too large for a rule file", path);
+            }
+            char *b = realloc(buf, cap * 2);
+            if (!b) {
+                free(buf);
+                buf = NULL;
+                break;
+            }
+            buf = b;
+            cap *= 2;
+        }
+        size_t r = fread(buf + n, 1, cap - n - 1, f);
+        n += r;
+        if (r == 0)
+            break;
+    }
+    int bad = ferror(f);
+    fclose(f);
+    if (!buf)
+        return jf_error_set(err, "%s: out of memory", path);
+    if (bad) {
+        free(buf);
+        return jf_error_set(err, "%s: read error", path);
+    }
+    buf[n] = '\0';
+    *out = buf;
+    *len = n;
+    return 0;
+}
+
+int jf_compile_file(const char *path, FILE *diag_out, int *warnings, jf_program *out,
+                    char **src_out, size_t *src_len_out, jf_error *err)
+{
+    char *src = NULL;
+    size_t len = 0;
+    memset(out, 0, sizeof *out);
+    if (read_file(path, &src, &len, err))
+        return -1;
+    jf_ast ast;
+    memset(&ast, 0, sizeof ast);
+    jf_diags diags;
+    jf_diags_init(&diags, path, src, len);
+    jf_program prog;
+    int rc = 1;
+    if (memchr(src, '\0', len)) {
+        jf_diag_add(&diags, JF_SEV_ERROR, (jf_loc){1, 1, 1, 1}, "the rule file contains a NUL byte");
+    } else if (jf_parse(&ast, &diags, path, src, len) == 0 &&
+               jf_compile_ast(&ast, &diags, &prog) == 0) {
+        jf_sha256_buf(src, len, prog.source_hash);
+        unsigned char *bytes = NULL;
+        size_t nbytes = 0;
+        rc = -1;
+        if (jf_program_write(&prog, &bytes, &nbytes, err) == 0 &&
+            jf_program_read(path, bytes, nbytes, out, err) == 0)
+            rc = 0;
+        free(bytes);
+        jf_program_free(&prog);
+    }
+    if (diag_out)
+        jf_diags_print(&diags, diag_out);
+    if (warnings)
+        *warnings = diags.warnings;
+    jf_diags_free(&diags);
+    jf_arena_free(&ast.arena);
+    if (src_out && rc == 0) {
+        *src_out = src;
+        *src_len_out = len;
+    } else {
+        free(src);
+    }
+    return rc;
+}

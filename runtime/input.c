@@ -1,0 +1,676 @@
+/* input.c — reading members, branches and events per the data contract. */
+#include "input.h"
+#include "csv.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *jf_input_str(const jf_input *in, uint32_t off)
+{
+    return off < in->strings_len ? in->strings + off : "";
+}
+
+/* Appends a string to the pool; returns its offset (0 = "" on failure, with *fail set). */
+static uint32_t pool_add(jf_input *in, const char *s, size_t n, int *fail)
+{
+    if (n == 0)
+        return 0;
+    if ((uint64_t)in->strings_len + n + 1 > 0xfffffff0u) {
+        *fail = 1;
+        return 0;
+    }
+    if (in->strings_len + n + 1 > in->strings_cap) {
+        uint32_t cap = in->strings_cap ? in->strings_cap : 4096;
+        while (cap < in->strings_len + n + 1)
+            cap = cap > 0x7fffffffu ? 0xfffffff0u : cap * 2;
+        char *p = realloc(in->strings, cap);
+        if (!p) {
+            *fail = 1;
+            return 0;
+        }
+        in->strings = p;
+        in->strings_cap = cap;
+    }
+    uint32_t off = in->strings_len;
+    memcpy(in->strings + off, s, n);
+    in->strings[off + n] = '\0';
+    in->strings_len += (uint32_t)n + 1;
+    return off;
+}
+
+/* Column layout of one file. */
+typedef struct columns {
+    const char *const *names; /* known column names */
+    int n;                    /* how many */
+    int idx[8];               /* field index of each known column, -1 absent */
+} columns;
+
+static int read_header(jf_csv *c, columns *cols, const char *const *required, jf_error *err)
+{
+    const jf_csv_field *f;
+    size_t nf;
+    unsigned long line;
+    int r = jf_csv_next(c, &f, &nf, &line, err);
+    if (r < 0)
+        return -1;
+    if (r == 0)
+        return jf_error_set(err, "%s:1: the file is empty (it needs a header row)", jf_csv_name(c));
+    for (int i = 0; i < cols->n; i++)
+        cols->idx[i] = -1;
+    for (size_t j = 0; j < nf; j++) {
+        int k = -1;
+        for (int i = 0; i < cols->n; i++)
+            if (strlen(cols->names[i]) == f[j].len && !memcmp(cols->names[i], f[j].ptr, f[j].len))
+                k = i;
+        if (k < 0)
+            return jf_error_set(err, "%s:%lu: unknown column '%s'", jf_csv_name(c), line, f[j].ptr);
+        if (cols->idx[k] >= 0)
+            return jf_error_set(err, "%s:%lu: column '%s' appears twice", jf_csv_name(c), line, f[j].ptr);
+        cols->idx[k] = (int)j;
+    }
+    for (const char *const *q = required; *q; q++)
+        for (int i = 0; i < cols->n; i++)
+            if (!strcmp(cols->names[i], *q) && cols->idx[i] < 0)
+                return jf_error_set(err, "%s:%lu: missing column '%s'", jf_csv_name(c), line, *q);
+    return 0;
+}
+
+/* The field of known column i ("" when the column is absent). */
+static jf_csv_field field(const columns *cols, int i, const jf_csv_field *f, size_t nf)
+{
+    static const jf_csv_field empty = {"", 0};
+    int j = cols->idx[i];
+    return j >= 0 && (size_t)j < nf ? f[j] : empty;
+}
+
+/* Parses YYYY-MM-DD of a real calendar day into yyyymmdd; -1 when invalid. */
+static int32_t parse_date(const char *s, size_t n)
+{
+    if (n != 10 || s[4] != '-' || s[7] != '-')
+        return -1;
+    for (int i = 0; i < 10; i++)
+        if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+            return -1;
+    int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+    int m = (s[5] - '0') * 10 + (s[6] - '0');
+    int d = (s[8] - '0') * 10 + (s[9] - '0');
+    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (y < 1900 || m < 1 || m > 12 || d < 1)
+        return -1;
+    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    if (d > days[m - 1] + (m == 2 && leap))
+        return -1;
+    return y * 10000 + m * 100 + d;
+}
+
+static int status_of(const char *s)
+{
+    static const char *en[] = {"full", "probationary", "activist", "exempt"};
+    static const char *zh[] = {"正式党员", "预备党员", "入党积极分子", "免于积分"};
+    for (int i = 0; i < 4; i++)
+        if (!strcmp(s, en[i]) || !strcmp(s, zh[i]))
+            return i;
+    return -1;
+}
+
+/* Sorting helpers carry the input for string access through a small wrapper array. */
+typedef struct sortkey {
+    const char *a; /* primary key text */
+    const char *b; /* secondary key text */
+    uint32_t idx;  /* original index */
+} sortkey;
+
+static int cmp_sortkey(const void *x, const void *y)
+{
+    const sortkey *p = x, *q = y;
+    int c = strcmp(p->a, q->a);
+    if (c)
+        return c;
+    c = strcmp(p->b, q->b);
+    if (c)
+        return c;
+    return p->idx < q->idx ? -1 : p->idx > q->idx;
+}
+
+int jf_input_find_member(const jf_input *in, const char *id)
+{
+    /* members are sorted by (branch, id): a linear scan is kept for cold paths only */
+    for (uint32_t i = 0; i < in->nmembers; i++)
+        if (!strcmp(jf_input_str(in, in->members[i].id), id))
+            return (int)i;
+    return -1;
+}
+
+int jf_input_find_branch(const jf_input *in, const char *id)
+{
+    uint32_t lo = 0, hi = in->nbranches;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(jf_input_str(in, in->branches[mid].id), id);
+        if (c == 0)
+            return (int)mid;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return -1;
+}
+
+/* An index of members by id for the events pass: ids sorted, binary search. */
+typedef struct idindex {
+    const jf_input *in; /* the input whose pool holds the ids (it may move: keep offsets) */
+    uint32_t *order;    /* member indices sorted by id */
+    uint32_t n;         /* how many */
+} idindex;
+
+static int idindex_find(const idindex *x, const char *id, size_t len)
+{
+    uint32_t lo = 0, hi = x->n;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        const char *k = jf_input_str(x->in, x->in->members[x->order[mid]].id);
+        int c = strncmp(k, id, len);
+        if (c == 0 && k[len] != '\0')
+            c = 1;
+        if (c == 0)
+            return (int)x->order[mid];
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return -1;
+}
+
+static const char *const member_cols[] = {"member_id", "name", "branch_id", "category", "roles", "status"};
+static const char *const member_req[] = {"member_id", "branch_id", "status", NULL};
+static const char *const branch_cols[] = {"branch_id", "parent_id", "name", "secretary", "supervisor", "liaison"};
+static const char *const branch_req[] = {"branch_id", NULL};
+static const char *const event_cols[] = {"member_id", "date", "event", "qty", "ref", "note"};
+static const char *const event_req[] = {"member_id", "date", "event", NULL};
+
+/* Raw rows kept between passes (offsets into the pool). */
+typedef struct rawbranch {
+    uint32_t id, parent, name, role[3]; /* strings */
+    uint32_t line;                      /* line in branches.csv */
+} rawbranch;
+
+static int load_members(jf_input *in, const jf_program *p, const char *path, jf_error *err)
+{
+    jf_csv *c = NULL;
+    if (jf_csv_open_file(&c, path, err))
+        return -1;
+    columns cols = {member_cols, 6, {0}};
+    int rc = read_header(c, &cols, member_req, err);
+    uint32_t cap = 0;
+    int fail = 0;
+    const jf_csv_field *f;
+    size_t nf;
+    unsigned long line;
+    int r;
+    while (rc == 0 && (r = jf_csv_next(c, &f, &nf, &line, err)) != 0) {
+        if (r < 0) {
+            rc = -1;
+            break;
+        }
+        if (nf != (size_t)(cols.idx[0] >= 0) + (cols.idx[1] >= 0) + (cols.idx[2] >= 0) +
+                      (cols.idx[3] >= 0) + (cols.idx[4] >= 0) + (cols.idx[5] >= 0)) {
+            rc = jf_error_set(err, "%s:%lu: the row has %zu fields, the header has a different number", path, line, nf);
+            break;
+        }
+        if (in->nmembers == cap) {
+            cap = cap ? cap * 2 : 256;
+            jf_member *m = realloc(in->members, cap * sizeof *m);
+            if (!m) {
+                rc = jf_error_set(err, "%s: out of memory", path);
+                break;
+            }
+            in->members = m;
+        }
+        jf_member *m = &in->members[in->nmembers];
+        memset(m, 0, sizeof *m);
+        jf_csv_field id = field(&cols, 0, f, nf), br = field(&cols, 2, f, nf);
+        jf_csv_field st = field(&cols, 5, f, nf), cat = field(&cols, 3, f, nf);
+        jf_csv_field roles = field(&cols, 4, f, nf);
+        if (id.len == 0) {
+            rc = jf_error_set(err, "%s:%lu: member_id is empty", path, line);
+            break;
+        }
+        if (br.len == 0) {
+            rc = jf_error_set(err, "%s:%lu: branch_id of member '%s' is empty", path, line, id.ptr);
+            break;
+        }
+        int s = status_of(st.ptr);
+        if (s < 0) {
+            rc = jf_error_set(err, "%s:%lu: status '%s' is not one of full, probationary, activist, exempt", path, line, st.ptr);
+            break;
+        }
+        m->status = (uint8_t)s;
+        m->scored = (uint8_t)((p->scored_mask >> s) & 1);
+        m->line = (uint32_t)line;
+        m->id = pool_add(in, id.ptr, id.len, &fail);
+        m->name = pool_add(in, field(&cols, 1, f, nf).ptr, field(&cols, 1, f, nf).len, &fail);
+        m->branch_id = pool_add(in, br.ptr, br.len, &fail);
+        m->category_s = pool_add(in, cat.ptr, cat.len, &fail);
+        m->category = -1;
+        for (uint32_t i = 0; i < p->ncategories; i++)
+            if (!strcmp(jf_str(p, p->categories[i]), cat.ptr))
+                m->category = (int32_t)i;
+        if (m->scored && p->ncategories && m->category < 0) {
+            char list[256] = "";
+            size_t used = 0;
+            for (uint32_t i = 0; i < p->ncategories && used < sizeof list - 32; i++)
+                used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "", jf_str(p, p->categories[i]));
+            rc = jf_error_set(err, "%s:%lu: category '%s' of member '%s' is not one this policy knows (%s)", path, line, cat.ptr, id.ptr, list);
+            break;
+        }
+        /* roles: ';'-separated words */
+        for (const char *q = roles.ptr; *q;) {
+            const char *e = strchr(q, ';');
+            size_t n = e ? (size_t)(e - q) : strlen(q);
+            while (n && (*q == ' ')) { q++; n--; }
+            while (n && q[n - 1] == ' ') n--;
+            for (uint32_t i = 0; i < p->nroles && i < 32; i++) {
+                const char *w = jf_str(p, p->roles[i]);
+                if (strlen(w) == n && !memcmp(w, q, n))
+                    m->rolemask |= 1u << i;
+            }
+            if (!e)
+                break;
+            q = e + 1;
+        }
+        if (fail) {
+            rc = jf_error_set(err, "%s: out of memory", path);
+            break;
+        }
+        in->nmembers++;
+    }
+    jf_csv_close(c);
+    return rc;
+}
+
+static int sort_members(jf_input *in, idindex *ix, const char *path, jf_error *err)
+{
+    uint32_t n = in->nmembers;
+    sortkey *k = malloc(((size_t)n + 1) * sizeof *k);
+    jf_member *sorted = malloc(((size_t)n + 1) * sizeof *sorted);
+    ix->in = in;
+    ix->order = malloc(((size_t)n + 1) * sizeof *ix->order);
+    if (!k || !sorted || !ix->order) {
+        free(k);
+        free(sorted);
+        return jf_error_set(err, "%s: out of memory", path);
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        k[i].a = jf_input_str(in, in->members[i].branch_id);
+        k[i].b = jf_input_str(in, in->members[i].id);
+        k[i].idx = i;
+    }
+    qsort(k, n, sizeof *k, cmp_sortkey);
+    for (uint32_t i = 0; i < n; i++)
+        sorted[i] = in->members[k[i].idx];
+    free(in->members);
+    in->members = sorted;
+    for (uint32_t i = 0; i < n; i++) {
+        k[i].a = jf_input_str(in, in->members[i].id);
+        k[i].b = "";
+        k[i].idx = i;
+    }
+    qsort(k, n, sizeof *k, cmp_sortkey);
+    for (uint32_t i = 0; i < n; i++)
+        ix->order[i] = k[i].idx;
+    ix->n = n;
+    int rc = 0;
+    for (uint32_t i = 1; i < n && rc == 0; i++)
+        if (!strcmp(k[i].a, k[i - 1].a)) {
+            const jf_member *m = &in->members[k[i].idx];
+            const jf_member *o = &in->members[k[i - 1].idx];
+            rc = jf_error_set(err, "%s:%u: member_id '%s' appears twice (also line %u)", path,
+                              m->line > o->line ? m->line : o->line, k[i].a,
+                              m->line > o->line ? o->line : m->line);
+        }
+    free(k);
+    return rc;
+}
+
+static int load_branches(jf_input *in, const char *path, const idindex *ix, jf_error *err)
+{
+    rawbranch *raw = NULL;
+    uint32_t n = 0, cap = 0;
+    int fail = 0, rc = 0;
+    if (path) {
+        jf_csv *c = NULL;
+        if (jf_csv_open_file(&c, path, err))
+            return -1;
+        columns cols = {branch_cols, 6, {0}};
+        rc = read_header(c, &cols, branch_req, err);
+        const jf_csv_field *f;
+        size_t nf;
+        unsigned long line;
+        int r;
+        while (rc == 0 && (r = jf_csv_next(c, &f, &nf, &line, err)) != 0) {
+            if (r < 0) {
+                rc = -1;
+                break;
+            }
+            if (n == cap) {
+                cap = cap ? cap * 2 : 64;
+                rawbranch *q = realloc(raw, cap * sizeof *q);
+                if (!q) {
+                    rc = jf_error_set(err, "%s: out of memory", path);
+                    break;
+                }
+                raw = q;
+            }
+            jf_csv_field id = field(&cols, 0, f, nf);
+            if (id.len == 0) {
+                rc = jf_error_set(err, "%s:%lu: branch_id is empty", path, line);
+                break;
+            }
+            raw[n].id = pool_add(in, id.ptr, id.len, &fail);
+            raw[n].parent = pool_add(in, field(&cols, 1, f, nf).ptr, field(&cols, 1, f, nf).len, &fail);
+            raw[n].name = pool_add(in, field(&cols, 2, f, nf).ptr, field(&cols, 2, f, nf).len, &fail);
+            for (int j = 0; j < 3; j++) {
+                jf_csv_field v = field(&cols, 3 + j, f, nf);
+                raw[n].role[j] = pool_add(in, v.ptr, v.len, &fail);
+                if (v.len && idindex_find(ix, v.ptr, v.len) < 0) {
+                    rc = jf_error_set(err, "%s:%lu: %s '%s' is not a member in the members file", path, line, branch_cols[3 + j], v.ptr);
+                    break;
+                }
+            }
+            raw[n].line = (uint32_t)line;
+            if (fail)
+                rc = jf_error_set(err, "%s: out of memory", path);
+            n++;
+        }
+        jf_csv_close(c);
+    } else {
+        /* derive branches from the members (sorted by branch already) */
+        for (uint32_t i = 0; i < in->nmembers && rc == 0; i++) {
+            if (i && !strcmp(jf_input_str(in, in->members[i].branch_id), jf_input_str(in, in->members[i - 1].branch_id)))
+                continue;
+            if (n == cap) {
+                cap = cap ? cap * 2 : 64;
+                rawbranch *q = realloc(raw, cap * sizeof *q);
+                if (!q) {
+                    rc = jf_error_set(err, "out of memory");
+                    break;
+                }
+                raw = q;
+            }
+            memset(&raw[n], 0, sizeof raw[n]);
+            raw[n].id = in->members[i].branch_id;
+            n++;
+        }
+    }
+    if (rc) {
+        free(raw);
+        return rc;
+    }
+    /* sort by id, check duplicates, resolve parents and roles */
+    sortkey *k = malloc(((size_t)n + 1) * sizeof *k);
+    in->branches = calloc((size_t)n + 1, sizeof *in->branches);
+    if (!k || !in->branches) {
+        free(k);
+        free(raw);
+        return jf_error_set(err, "out of memory");
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        k[i].a = jf_input_str(in, raw[i].id);
+        k[i].b = "";
+        k[i].idx = i;
+    }
+    qsort(k, n, sizeof *k, cmp_sortkey);
+    in->nbranches = n;
+    for (uint32_t i = 0; i < n && rc == 0; i++) {
+        const rawbranch *b = &raw[k[i].idx];
+        if (i && !strcmp(k[i].a, k[i - 1].a))
+            rc = jf_error_set(err, "%s:%u: branch_id '%s' appears twice", path, b->line, k[i].a);
+        in->branches[i].id = b->id;
+        in->branches[i].name = b->name;
+        for (int j = 0; j < 3; j++) {
+            const char *v = jf_input_str(in, b->role[j]);
+            in->branches[i].role[j] = *v ? idindex_find(ix, v, strlen(v)) : -1;
+        }
+    }
+    for (uint32_t i = 0; i < n && rc == 0; i++) {
+        const rawbranch *b = &raw[k[i].idx];
+        const char *par = jf_input_str(in, b->parent);
+        in->branches[i].parent = -1;
+        if (*par) {
+            int pi = jf_input_find_branch(in, par);
+            if (pi < 0)
+                rc = jf_error_set(err, "%s:%u: parent_id '%s' is not a branch in this file", path, b->line, par);
+            in->branches[i].parent = pi;
+        }
+    }
+    free(k);
+    free(raw);
+    /* every member's branch must exist */
+    for (uint32_t i = 0; i < in->nmembers && rc == 0; i++) {
+        jf_member *m = &in->members[i];
+        m->branch = jf_input_find_branch(in, jf_input_str(in, m->branch_id));
+        if (m->branch < 0)
+            rc = jf_error_set(err, "%s: branch '%s' of member '%s' (members file line %u) is not in %s",
+                              path, jf_input_str(in, m->branch_id), jf_input_str(in, m->id), m->line, path);
+    }
+    /* a parent chain must not loop */
+    for (uint32_t i = 0; i < n && rc == 0; i++) {
+        int32_t b = in->branches[i].parent;
+        for (uint32_t steps = 0; b >= 0 && rc == 0; steps++, b = in->branches[b].parent)
+            if (steps > n)
+                rc = jf_error_set(err, "%s: branch '%s' is its own ancestor", path, jf_input_str(in, in->branches[i].id));
+    }
+    return rc;
+}
+
+static int cmp_event(const void *x, const void *y)
+{
+    const jf_event *a = x, *b = y;
+    if (a->member != b->member)
+        return a->member < b->member ? -1 : 1;
+    if (a->date != b->date)
+        return a->date < b->date ? -1 : 1;
+    return a->line < b->line ? -1 : a->line > b->line;
+}
+
+static int load_events(jf_input *in, const jf_program *p, const char *path, const idindex *ix,
+                       jf_error *err)
+{
+    jf_csv *c = NULL;
+    if (jf_csv_open_file(&c, path, err))
+        return -1;
+    columns cols = {event_cols, 6, {0}};
+    int rc = read_header(c, &cols, event_req, err);
+    uint32_t cap = 0;
+    int fail = 0;
+    const jf_csv_field *f;
+    size_t nf;
+    unsigned long line;
+    int r;
+    /* refs are interned through the pool: same text → same offset via a small hash */
+    uint32_t hcap = 1024, hn = 0;
+    uint32_t *hash = calloc(hcap, sizeof *hash);
+    if (!hash)
+        rc = jf_error_set(err, "%s: out of memory", path);
+    size_t ncols = 0;
+    for (int i = 0; i < 6; i++)
+        ncols += cols.idx[i] >= 0;
+    while (rc == 0 && (r = jf_csv_next(c, &f, &nf, &line, err)) != 0) {
+        if (r < 0) {
+            rc = -1;
+            break;
+        }
+        if (nf != ncols) {
+            rc = jf_error_set(err, "%s:%lu: the row has %zu fields, the header has %zu", path, line, nf, ncols);
+            break;
+        }
+        jf_csv_field mid = field(&cols, 0, f, nf), date = field(&cols, 1, f, nf);
+        jf_csv_field code = field(&cols, 2, f, nf), qty = field(&cols, 3, f, nf);
+        jf_csv_field ref = field(&cols, 4, f, nf), note = field(&cols, 5, f, nf);
+        int m = idindex_find(ix, mid.ptr, mid.len);
+        if (m < 0) {
+            rc = jf_error_set(err, "%s:%lu: member '%s' is not in the members file", path, line, mid.ptr);
+            break;
+        }
+        int32_t d = parse_date(date.ptr, date.len);
+        if (d < 0) {
+            rc = jf_error_set(err, "%s:%lu: date '%s' is not a real YYYY-MM-DD date", path, line, date.ptr);
+            break;
+        }
+        int ev = -1;
+        for (uint32_t i = 0; i < p->nevents; i++) {
+            const char *s = jf_str(p, p->events[i].code);
+            if (strlen(s) == code.len && !memcmp(s, code.ptr, code.len)) {
+                ev = (int)i;
+                break;
+            }
+        }
+        if (ev < 0) {
+            rc = jf_error_set(err, "%s:%lu: event '%s' is not in the vocabulary of policy '%s'", path, line, code.ptr, jf_str(p, p->name));
+            break;
+        }
+        const jf_eventdef *def = &p->events[ev];
+        jf_dec q = jf_dec_int(1);
+        if (qty.len == 0) {
+            if (def->measure) {
+                rc = jf_error_set(err, "%s:%lu: event '%s' measures something: its qty is required", path, line, code.ptr);
+                break;
+            }
+        } else {
+            jf_dec_status st = jf_dec_parse(qty.ptr, qty.len, 0, &q);
+            if (st != JF_DEC_OK) {
+                rc = jf_error_set(err, "%s:%lu: qty '%s' is not a plain decimal (digits, optional fraction, no sign)", path, line, qty.ptr);
+                break;
+            }
+            if (!def->measure && (!jf_dec_is_int(q) || q.num < 1 || q.num > JF_MAX_COUNT_QTY)) {
+                rc = jf_error_set(err, "%s:%lu: qty '%s' of count event '%s' must be a whole number from 1 to %d", path, line, qty.ptr, code.ptr, JF_MAX_COUNT_QTY);
+                break;
+            }
+        }
+        if (def->has_range && (jf_dec_cmp(q, def->lo) < 0 || jf_dec_cmp(q, def->hi) > 0)) {
+            char lo[JF_DEC_BUFSZ], hi[JF_DEC_BUFSZ];
+            jf_dec_format(def->lo, lo);
+            jf_dec_format(def->hi, hi);
+            rc = jf_error_set(err, "%s:%lu: qty %s of '%s' is outside its range %s..%s", path, line, qty.len ? qty.ptr : "1", code.ptr, lo, hi);
+            break;
+        }
+        if (in->nevents == cap) {
+            if (cap >= 0x40000000u) {
+                rc = jf_error_set(err, "%s: too many events", path);
+                break;
+            }
+            cap = cap ? cap * 2 : 1024;
+            jf_event *e = realloc(in->events, (size_t)cap * sizeof *e);
+            if (!e) {
+                rc = jf_error_set(err, "%s: out of memory", path);
+                break;
+            }
+            in->events = e;
+        }
+        jf_event *e = &in->events[in->nevents];
+        e->member = m;
+        e->date = d;
+        e->line = (uint32_t)line;
+        e->code = (uint16_t)ev;
+        e->qty = q;
+        e->note = pool_add(in, note.ptr, note.len, &fail);
+        e->ref = -1;
+        if (ref.len) {
+            /* FNV-1a over the text, open addressing over pool offsets */
+            uint32_t h = 2166136261u;
+            for (size_t i = 0; i < ref.len; i++)
+                h = (h ^ (unsigned char)ref.ptr[i]) * 16777619u;
+            uint32_t slot = h & (hcap - 1);
+            while (hash[slot] && strcmp(in->strings + hash[slot] - 1, ref.ptr))
+                slot = (slot + 1) & (hcap - 1);
+            if (!hash[slot]) {
+                uint32_t off = pool_add(in, ref.ptr, ref.len, &fail);
+                hash[slot] = off + 1;
+                if (++hn * 2 > hcap) { /* rehash */
+                    uint32_t ncap = hcap * 2;
+                    uint32_t *nh = calloc(ncap, sizeof *nh);
+                    if (!nh) {
+                        fail = 1;
+                    } else {
+                        for (uint32_t i = 0; i < hcap; i++) {
+                            if (!hash[i])
+                                continue;
+                            const char *s = in->strings + hash[i] - 1;
+                            uint32_t g = 2166136261u;
+                            for (; *s; s++)
+                                g = (g ^ (unsigned char)*s) * 16777619u;
+                            uint32_t t = g & (ncap - 1);
+                            while (nh[t])
+                                t = (t + 1) & (ncap - 1);
+                            nh[t] = hash[i];
+                        }
+                        free(hash);
+                        hash = nh;
+                        hcap = ncap;
+                    }
+                }
+                e->ref = (int32_t)off;
+            } else {
+                e->ref = (int32_t)(hash[slot] - 1);
+            }
+        }
+        if (fail) {
+            rc = jf_error_set(err, "%s: out of memory", path);
+            break;
+        }
+        in->nevents++;
+    }
+    free(hash);
+    jf_csv_close(c);
+    if (rc)
+        return rc;
+    qsort(in->events, in->nevents, sizeof *in->events, cmp_event);
+    for (uint32_t i = 0; i < in->nevents; i++) {
+        jf_member *m = &in->members[in->events[i].member];
+        if (m->nevents == 0)
+            m->first_event = i;
+        m->nevents++;
+        int y = in->events[i].date / 10000;
+        if (!in->min_year || y < in->min_year)
+            in->min_year = y;
+    }
+    return 0;
+}
+
+int jf_input_load(jf_input *in, const jf_program *p, const char *members_path,
+                  const char *events_path, const char *branches_path, jf_error *err)
+{
+    memset(in, 0, sizeof *in);
+    int fail = 0;
+    pool_add(in, "", 1, &fail); /* offset 0 is the empty string */
+    in->strings[0] = '\0';
+    in->strings_len = 1;
+    idindex ix = {NULL, NULL, 0};
+    int rc = fail ? jf_error_set(err, "out of memory") : 0;
+    if (rc == 0)
+        rc = load_members(in, p, members_path, err);
+    if (rc == 0)
+        rc = sort_members(in, &ix, members_path, err);
+    if (rc == 0)
+        rc = load_branches(in, branches_path, &ix, err);
+    if (rc == 0)
+        rc = load_events(in, p, events_path, &ix, err);
+    if (rc == 0 && !(in->events_name = strdup(events_path)))
+        rc = jf_error_set(err, "out of memory");
+    free(ix.order);
+    if (rc)
+        jf_input_free(in);
+    return rc;
+}
+
+void jf_input_free(jf_input *in)
+{
+    free(in->strings);
+    free(in->members);
+    free(in->branches);
+    free(in->events);
+    free(in->events_name);
+    memset(in, 0, sizeof *in);
+}

@@ -1,0 +1,552 @@
+/* vm.c — the evaluator. Dispatch is a computed-goto table generated from the opcode list. */
+#include "vm.h"
+#include "opcodes.h"
+#include <stdlib.h>
+#include <string.h>
+
+/* One highest-per-matter entry of the member being read. */
+typedef struct jf_refmax {
+    uint32_t slot; /* rule slot */
+    int32_t ref;   /* ref (-2: the whole year) */
+    jf_dec max;    /* highest value so far */
+} jf_refmax;
+
+/* The current occurrence, for event chunks. */
+typedef struct evctx {
+    uint32_t evi;  /* event index in the input */
+    jf_dec qty;    /* qty of this occurrence (1 for a count event) */
+    uint32_t nth;  /* occurrence number of its code this year */
+    int32_t ref;   /* its ref */
+} evctx;
+
+static const jf_dec ZERO = {0, 1};
+static const jf_dec ONE = {1, 1};
+
+static int trace_push(jf_vm *vm, jf_trace t)
+{
+    if (vm->ntrace == vm->captrace) {
+        uint32_t cap = vm->captrace ? vm->captrace * 2 : 64;
+        jf_trace *p = realloc(vm->trace, cap * sizeof *p);
+        if (!p) {
+            vm->failed = 1;
+            return jf_error_set(vm->err, "out of memory while explaining");
+        }
+        vm->trace = p;
+        vm->captrace = cap;
+    }
+    vm->trace[vm->ntrace++] = t;
+    return 0;
+}
+
+static int runtime_error(jf_vm *vm, uint32_t offset, uint32_t m, const char *what)
+{
+    const jf_lineinfo *li = jf_program_line(vm->prog, offset);
+    vm->failed = 1;
+    return jf_error_set(vm->err, "%s:%u: %s (member %s, year %d)", jf_str(vm->prog, vm->prog->source_path),
+                        li ? li->line : 0, what, jf_input_str(vm->in, vm->in->members[m].id), vm->year);
+}
+
+static int tracing(const jf_vm *vm, uint32_t m)
+{
+    return (int)m == vm->trace_member && vm->year == vm->trace_year;
+}
+
+/* Runs chunk `ci` for member m; leaves the chunk's value in *result when it has one. */
+static int run_chunk(jf_vm *vm, uint32_t ci, uint32_t m, const evctx *ec, jf_dec *result)
+{
+    const jf_program *p = vm->prog;
+    const jf_chunk *ch = &p->chunks[ci];
+    const unsigned char *code = p->code + ch->start;
+    const unsigned char *pc = code;
+    jf_dec st[JF_STACK_MAX];
+    int sp = 0;
+    jf_dec *S = vm->slots + (size_t)m * vm->nslots;
+    const jf_member *mem = &vm->in->members[m];
+    int tr = tracing(vm, m);
+    jf_dec a, b, r;
+    const char *fail = NULL;
+
+#define LABEL(name, fmt, pop, push, ctx, syn) &&op_##name,
+    static const void *const labels[JF_OP_COUNT] = {JF_OPCODES(LABEL)};
+#undef LABEL
+#define U16(o) ((uint32_t)pc[o] | (uint32_t)pc[(o) + 1] << 8)
+#define NEXT(n) do { pc += (n); goto *labels[*pc]; } while (0)
+#define ARITH(fn)                                                        \
+    do {                                                                 \
+        b = st[--sp];                                                    \
+        a = st[--sp];                                                    \
+        jf_dec_status s_ = fn(a, b, &r);                                 \
+        if (s_ != JF_DEC_OK) {                                           \
+            fail = s_ == JF_DEC_DIVZERO ? "division by zero" : "arithmetic overflow"; \
+            goto error;                                                  \
+        }                                                                \
+        st[sp++] = r;                                                    \
+    } while (0)
+#define CMP(test)                                                        \
+    do {                                                                 \
+        b = st[--sp];                                                    \
+        a = st[--sp];                                                    \
+        st[sp++] = (jf_dec_cmp(a, b) test) ? ONE : ZERO;                 \
+    } while (0)
+
+    goto *labels[*pc];
+
+op_CONST: st[sp++] = p->consts[U16(1)]; NEXT(3);
+op_PARAM: st[sp++] = p->params[U16(1)].value; NEXT(3);
+op_LOAD: st[sp++] = S[U16(1)]; NEXT(3);
+op_STORE:
+    S[U16(1)] = st[--sp];
+    if (tr && p->slots[U16(1)].kind != JF_SLOT_HIDDEN)
+        trace_push(vm, (jf_trace){.kind = JF_TR_SLOT, .slot = U16(1), .a = S[U16(1)], .tier = -1});
+    NEXT(3);
+op_POP: sp--; NEXT(1);
+op_ADD: ARITH(jf_dec_add); NEXT(1);
+op_SUB: ARITH(jf_dec_sub); NEXT(1);
+op_MUL: ARITH(jf_dec_mul); NEXT(1);
+op_DIV: ARITH(jf_dec_div); NEXT(1);
+op_NEG:
+    if (jf_dec_neg(st[sp - 1], &st[sp - 1]) != JF_DEC_OK) {
+        fail = "arithmetic overflow";
+        goto error;
+    }
+    NEXT(1);
+op_MIN: b = st[--sp]; if (jf_dec_cmp(b, st[sp - 1]) < 0) st[sp - 1] = b; NEXT(1);
+op_MAX: b = st[--sp]; if (jf_dec_cmp(b, st[sp - 1]) > 0) st[sp - 1] = b; NEXT(1);
+op_FLOOR:
+    if (jf_dec_floor(st[sp - 1], &st[sp - 1]) != JF_DEC_OK) {
+        fail = "arithmetic overflow";
+        goto error;
+    }
+    NEXT(1);
+op_ROUND:
+    if (jf_dec_round(st[sp - 1], (int)U16(1), &st[sp - 1]) != JF_DEC_OK) {
+        fail = "arithmetic overflow";
+        goto error;
+    }
+    NEXT(3);
+op_LT: CMP(< 0); NEXT(1);
+op_LE: CMP(<= 0); NEXT(1);
+op_GT: CMP(> 0); NEXT(1);
+op_GE: CMP(>= 0); NEXT(1);
+op_EQ: CMP(== 0); NEXT(1);
+op_NE: CMP(!= 0); NEXT(1);
+op_NOT: st[sp - 1] = jf_dec_is_zero(st[sp - 1]) ? ONE : ZERO; NEXT(1);
+op_JMP: NEXT(3 + U16(1));
+op_JZ:
+    if (jf_dec_is_zero(st[--sp]))
+        NEXT(3 + U16(1));
+    NEXT(3);
+op_OCC: st[sp++] = vm->occ[U16(1)]; NEXT(3);
+op_QSUM: st[sp++] = vm->qsum[U16(1)]; NEXT(3);
+op_ROWS: st[sp++] = vm->rows[U16(1)]; NEXT(3);
+op_QTY: st[sp++] = ec->qty; NEXT(1);
+op_NTH: st[sp++] = jf_dec_int(ec->nth); NEXT(1);
+op_ACC:
+    a = st[--sp];
+    if (jf_dec_add(S[U16(1)], a, &S[U16(1)]) != JF_DEC_OK) {
+        fail = "arithmetic overflow";
+        goto error;
+    }
+    if (tr)
+        trace_push(vm, (jf_trace){.kind = JF_TR_EVENT, .slot = U16(1), .event = ec->evi, .a = a, .tier = -1});
+    NEXT(3);
+op_ACCMAX:
+op_ACCREF: {
+    a = st[--sp];
+    int32_t ref = *pc == JF_OP_ACCMAX ? -2 : ec->ref;
+    uint32_t slot = U16(1);
+    if (tr)
+        trace_push(vm, (jf_trace){.kind = JF_TR_EVENT, .slot = slot, .event = ec->evi, .a = a, .tier = -1, .quota = ref == -1 ? 0 : 1});
+    if (ref == -1) { /* no ref: a matter of its own */
+        if (jf_dec_add(S[slot], a, &S[slot]) != JF_DEC_OK) {
+            fail = "arithmetic overflow";
+            goto error;
+        }
+        NEXT(3);
+    }
+    uint32_t i;
+    for (i = 0; i < vm->nrefs; i++)
+        if (vm->refs[i].slot == slot && vm->refs[i].ref == ref)
+            break;
+    if (i == vm->nrefs) {
+        if (vm->nrefs == vm->caprefs) {
+            uint32_t cap = vm->caprefs ? vm->caprefs * 2 : 16;
+            jf_refmax *t = realloc(vm->refs, cap * sizeof *t);
+            if (!t) {
+                fail = "out of memory";
+                goto error;
+            }
+            vm->refs = t;
+            vm->caprefs = cap;
+        }
+        vm->refs[vm->nrefs++] = (jf_refmax){slot, ref, a};
+    } else if (jf_dec_cmp(a, vm->refs[i].max) > 0) {
+        vm->refs[i].max = a;
+    }
+    NEXT(3);
+}
+op_ACCSET:
+    S[U16(1)] = st[--sp];
+    if (tr)
+        trace_push(vm, (jf_trace){.kind = JF_TR_EVENT, .slot = U16(1), .event = ec->evi, .a = S[U16(1)], .tier = -1});
+    NEXT(3);
+op_CHARGE: {
+    a = st[--sp];
+    uint32_t role = pc[1], slot = U16(2);
+    int32_t t = vm->in->branches[mem->branch].role[role];
+    if (t >= 0 && (uint32_t)t != m && vm->in->members[t].scored) {
+        jf_dec *dst = &vm->slots[(size_t)t * vm->nslots + slot];
+        if (jf_dec_add(*dst, a, dst) != JF_DEC_OK) {
+            fail = "arithmetic overflow";
+            goto error;
+        }
+        if (tracing(vm, (uint32_t)t))
+            trace_push(vm, (jf_trace){.kind = JF_TR_CHARGED, .slot = slot, .event = ec->evi, .from = (int32_t)m, .a = a, .tier = -1});
+    }
+    NEXT(5);
+}
+op_HASROLE: st[sp++] = (mem->rolemask >> U16(1)) & 1 ? ONE : ZERO; NEXT(3);
+op_STATUS: st[sp++] = jf_dec_int(mem->status); NEXT(1);
+op_CATEGORY: st[sp++] = jf_dec_int(mem->category); NEXT(1);
+op_PREV: st[sp++] = vm->prev[(size_t)m * vm->nslots + U16(1)]; NEXT(3);
+op_PREVTIER:
+    st[sp++] = jf_dec_int(vm->prev_tier[m]);
+    if (tr)
+        trace_push(vm, (jf_trace){.kind = JF_TR_PREVTIER, .tier = vm->prev_tier[m]});
+    NEXT(1);
+op_TIER: st[sp++] = jf_dec_int(vm->tier[m]); NEXT(1);
+op_RANK: st[sp++] = jf_dec_int(vm->rank[m]); NEXT(1);
+op_NMEM: st[sp++] = jf_dec_int(vm->nbranch[m]); NEXT(1);
+op_CAP:
+op_FLOORAT:
+op_ZEROIF: {
+    b = st[--sp];
+    a = st[--sp];
+    int c = jf_dec_cmp(a, b);
+    int bites = *pc == JF_OP_CAP ? c > 0 : *pc == JF_OP_FLOORAT ? c < 0 : !jf_dec_is_zero(b);
+    r = !bites ? a : *pc == JF_OP_ZEROIF ? ZERO : b;
+    if (bites && tr)
+        trace_push(vm, (jf_trace){.kind = JF_TR_NOTE, .slot = U16(1), .a = a, .b = r, .tier = -1});
+    st[sp++] = r;
+    NEXT(3);
+}
+op_OUTCOME:
+    vm->outcomes[m] |= (uint64_t)1 << U16(1);
+    if (tr)
+        trace_push(vm, (jf_trace){.kind = JF_TR_OUTCOME, .slot = U16(1), .tier = -1});
+    NEXT(3);
+op_RET:
+    if (result)
+        *result = sp ? st[sp - 1] : ZERO;
+    return 0;
+error:
+    return runtime_error(vm, (uint32_t)(pc - p->code), m, fail);
+#undef U16
+#undef NEXT
+#undef ARITH
+#undef CMP
+}
+
+int jf_vm_init(jf_vm *vm, const jf_program *p, const jf_input *in, jf_error *err)
+{
+    memset(vm, 0, sizeof *vm);
+    vm->prog = p;
+    vm->in = in;
+    vm->err = err;
+    vm->nslots = p->nslots ? p->nslots : 1;
+    vm->trace_member = -1;
+    size_t nm = in->nmembers ? in->nmembers : 1, ne = p->nevents ? p->nevents : 1;
+    if (nm > SIZE_MAX / vm->nslots / sizeof(jf_dec) / 2)
+        return jf_error_set(err, "too many members for memory");
+    vm->slots = calloc(nm * vm->nslots, sizeof *vm->slots);
+    vm->prev = calloc(nm * vm->nslots, sizeof *vm->prev);
+    vm->tier = calloc(nm, sizeof *vm->tier);
+    vm->prev_tier = calloc(nm, sizeof *vm->prev_tier);
+    vm->rank = calloc(nm, sizeof *vm->rank);
+    vm->nbranch = calloc(nm, sizeof *vm->nbranch);
+    vm->outcomes = calloc(nm, sizeof *vm->outcomes);
+    vm->order = calloc(nm, sizeof *vm->order);
+    vm->cand = calloc(nm, sizeof *vm->cand);
+    vm->occ = calloc(ne, sizeof *vm->occ);
+    vm->qsum = calloc(ne, sizeof *vm->qsum);
+    vm->rows = calloc(ne, sizeof *vm->rows);
+    vm->nth = calloc(ne, sizeof *vm->nth);
+    if (!vm->slots || !vm->prev || !vm->tier || !vm->prev_tier || !vm->rank || !vm->nbranch ||
+        !vm->outcomes || !vm->order || !vm->cand || !vm->occ || !vm->qsum || !vm->rows || !vm->nth) {
+        jf_vm_free(vm);
+        return jf_error_set(err, "out of memory");
+    }
+    return 0;
+}
+
+void jf_vm_free(jf_vm *vm)
+{
+    free(vm->slots);
+    free(vm->prev);
+    free(vm->tier);
+    free(vm->prev_tier);
+    free(vm->rank);
+    free(vm->nbranch);
+    free(vm->outcomes);
+    free(vm->order);
+    free(vm->cand);
+    free(vm->occ);
+    free(vm->qsum);
+    free(vm->rows);
+    free(vm->nth);
+    free(vm->refs);
+    free(vm->trace);
+    memset(vm, 0, sizeof *vm);
+}
+
+/* Reads member m's events of the year: totals per code (aggs) and event chunks (handlers). */
+static int scan(jf_vm *vm, uint32_t m, int handlers, int aggs)
+{
+    const jf_program *p = vm->prog;
+    const jf_member *mem = &vm->in->members[m];
+    int32_t from = vm->year * 10000 + 101, to = vm->year * 10000 + 1231;
+    if (aggs)
+        for (uint32_t c = 0; c < p->nevents; c++)
+            vm->occ[c] = vm->qsum[c] = vm->rows[c] = ZERO;
+    if (handlers)
+        memset(vm->nth, 0, p->nevents * sizeof *vm->nth);
+    vm->nrefs = 0;
+    const jf_event *ev = vm->in->events + mem->first_event;
+    for (uint32_t i = 0; i < mem->nevents; i++) {
+        const jf_event *e = &ev[i];
+        if (e->date < from)
+            continue;
+        if (e->date > to)
+            break;
+        const jf_eventdef *d = &p->events[e->code];
+        if (aggs) {
+            jf_dec *occ = &vm->occ[e->code];
+            if (jf_dec_add(vm->rows[e->code], ONE, &vm->rows[e->code]) != JF_DEC_OK ||
+                jf_dec_add(vm->qsum[e->code], e->qty, &vm->qsum[e->code]) != JF_DEC_OK ||
+                jf_dec_add(*occ, d->measure ? ONE : e->qty, occ) != JF_DEC_OK) {
+                vm->failed = 1;
+                return jf_error_set(vm->err, "%s:%u: totals of '%s' overflow", vm->in->events_name, e->line, jf_str(p, d->code));
+            }
+        }
+        if (handlers && d->handler != JF_NONE) {
+            int64_t k = d->measure ? 1 : e->qty.num; /* a count row of qty k is k occurrences */
+            evctx ec = {mem->first_event + i, d->measure ? e->qty : ONE, 0, e->ref};
+            for (int64_t j = 0; j < k; j++) {
+                ec.nth = ++vm->nth[e->code];
+                if (run_chunk(vm, d->handler, m, &ec, NULL))
+                    return -1;
+            }
+        }
+    }
+    if (handlers) { /* fold highest-per-matter values into their rules */
+        jf_dec *S = vm->slots + (size_t)m * vm->nslots;
+        for (uint32_t i = 0; i < vm->nrefs; i++)
+            if (jf_dec_add(S[vm->refs[i].slot], vm->refs[i].max, &S[vm->refs[i].slot]) != JF_DEC_OK) {
+                vm->failed = 1;
+                return jf_error_set(vm->err, "arithmetic overflow adding the highest values (member %s)", jf_input_str(vm->in, vm->in->members[m].id));
+            }
+        vm->nrefs = 0;
+    }
+    return 0;
+}
+
+/* Sort helpers for ranking: the VM is passed through a file-scope-free comparator by
+ * sorting (key, index) pairs. */
+typedef struct rankkey {
+    jf_dec k[4];  /* keys, compared descending */
+    int nk;       /* keys used */
+    uint32_t m;   /* member index (ascending tiebreak keeps the sort deterministic) */
+} rankkey;
+
+static int cmp_rankkey(const void *x, const void *y)
+{
+    const rankkey *a = x, *b = y;
+    for (int i = 0; i < a->nk; i++) {
+        int c = jf_dec_cmp(a->k[i], b->k[i]);
+        if (c)
+            return -c;
+    }
+    return a->m < b->m ? -1 : a->m > b->m;
+}
+
+static int same_keys(const rankkey *a, const rankkey *b)
+{
+    for (int i = 0; i < a->nk; i++)
+        if (jf_dec_cmp(a->k[i], b->k[i]))
+            return 0;
+    return 1;
+}
+
+/* Ranks and tiers of the scored members in [lo, hi) (one branch). */
+static int branch_phase(jf_vm *vm, uint32_t lo, uint32_t hi, rankkey *keys, int phase)
+{
+    const jf_program *p = vm->prog;
+    uint32_t n = 0;
+    for (uint32_t m = lo; m < hi; m++)
+        if (vm->in->members[m].scored)
+            n++;
+    if (n == 0)
+        return 0;
+    if (phase == 0) { /* ranks */
+        uint32_t k = 0;
+        for (uint32_t m = lo; m < hi; m++)
+            if (vm->in->members[m].scored) {
+                keys[k].k[0] = vm->slots[(size_t)m * vm->nslots + p->score_slot];
+                keys[k].nk = 1;
+                keys[k].m = m;
+                k++;
+            }
+        qsort(keys, n, sizeof *keys, cmp_rankkey);
+        for (uint32_t i = 0; i < n; i++) {
+            uint32_t m = keys[i].m;
+            vm->rank[m] = i > 0 && same_keys(&keys[i], &keys[i - 1]) ? vm->rank[keys[i - 1].m] : (int32_t)i + 1;
+            vm->nbranch[m] = (int32_t)n;
+        }
+        return 0;
+    }
+    /* tiers: first matching rule wins; a quota takes candidates in key order */
+    for (uint32_t ti = 0; ti < p->ntier_rules; ti++) {
+        const jf_tierrule *t = &p->tier_rules[ti];
+        uint32_t nc = 0;
+        for (uint32_t m = lo; m < hi; m++) {
+            vm->cand[m] = 0;
+            if (!vm->in->members[m].scored || vm->tier[m] >= 0)
+                continue;
+            jf_dec ok = ONE;
+            if (t->cond != JF_NONE && run_chunk(vm, t->cond, m, NULL, &ok))
+                return -1;
+            if (!jf_dec_is_zero(ok)) {
+                vm->cand[m] = 1;
+                keys[nc].nk = t->nkeys;
+                keys[nc].m = m;
+                for (int k = 0; k < t->nkeys; k++)
+                    keys[nc].k[k] = vm->slots[(size_t)m * vm->nslots + t->keys[k]];
+                nc++;
+            }
+        }
+        if (t->share == JF_NONE) {
+            for (uint32_t m = lo; m < hi; m++)
+                if (vm->cand[m]) {
+                    vm->tier[m] = t->tier;
+                    if (tracing(vm, m))
+                        trace_push(vm, (jf_trace){.kind = JF_TR_TIER, .slot = ti, .tier = t->tier, .quota = -1});
+                }
+            continue;
+        }
+        jf_dec share, q;
+        if (run_chunk(vm, t->share, lo, NULL, &share))
+            return -1;
+        if (jf_dec_mul(share, jf_dec_int(n), &q) != JF_DEC_OK || jf_dec_floor(q, &q) != JF_DEC_OK) {
+            vm->failed = 1;
+            return jf_error_set(vm->err, "%s:%u: quota overflows", jf_str(p, p->source_path), t->line);
+        }
+        int64_t quota = q.num < 0 ? 0 : q.num;
+        qsort(keys, nc, sizeof *keys, cmp_rankkey);
+        int64_t taken = 0;
+        uint32_t i = 0;
+        int open = 1;
+        while (i < nc) {
+            uint32_t j = i + 1;
+            while (j < nc && same_keys(&keys[j], &keys[i]))
+                j++;
+            if (open && taken + (int64_t)(j - i) <= quota)
+                taken += j - i;
+            else
+                open = 0; /* ties at the edge are all left out; the freed places stay empty */
+            for (uint32_t g = i; g < j; g++) {
+                uint32_t m = keys[g].m;
+                if (open)
+                    vm->tier[m] = t->tier;
+                if (tracing(vm, m))
+                    trace_push(vm, (jf_trace){.kind = JF_TR_TIER, .slot = ti, .tier = t->tier,
+                                              .quota = (int32_t)quota, .place = (int32_t)i + 1,
+                                              .left_out = !open, .from = (int32_t)(j - i)});
+            }
+            i = j;
+        }
+    }
+    return 0;
+}
+
+static int run_year(jf_vm *vm, int year)
+{
+    const jf_program *p = vm->prog;
+    const jf_input *in = vm->in;
+    vm->year = year;
+    memset(vm->slots, 0, (size_t)in->nmembers * vm->nslots * sizeof *vm->slots);
+    memset(vm->outcomes, 0, (size_t)in->nmembers * sizeof *vm->outcomes);
+    for (uint32_t m = 0; m < in->nmembers; m++) {
+        vm->tier[m] = -1;
+        vm->rank[m] = 0;
+    }
+    if (p->has_charges) /* everyone's charges land before anyone's values are computed */
+        for (uint32_t m = 0; m < in->nmembers; m++)
+            if (in->members[m].scored && scan(vm, m, 1, 0))
+                return -1;
+    for (uint32_t m = 0; m < in->nmembers; m++) {
+        if (!in->members[m].scored)
+            continue;
+        if (scan(vm, m, !p->has_charges, 1) || run_chunk(vm, p->member_chunk, m, NULL, NULL))
+            return -1;
+    }
+    rankkey *keys = malloc(((size_t)in->nmembers + 1) * sizeof *keys);
+    if (!keys) {
+        vm->failed = 1;
+        return jf_error_set(vm->err, "out of memory");
+    }
+    int rc = 0;
+    for (int phase = 0; phase < 2 && rc == 0; phase++) {
+        for (uint32_t lo = 0; lo < in->nmembers && rc == 0;) {
+            uint32_t hi = lo + 1;
+            while (hi < in->nmembers && in->members[hi].branch == in->members[lo].branch)
+                hi++;
+            rc = branch_phase(vm, lo, hi, keys, phase);
+            lo = hi;
+        }
+        if (phase == 0)
+            for (uint32_t m = 0; m < in->nmembers && rc == 0; m++)
+                if (in->members[m].scored)
+                    rc = run_chunk(vm, p->ranked_chunk, m, NULL, NULL);
+    }
+    free(keys);
+    for (uint32_t m = 0; m < in->nmembers && rc == 0; m++)
+        if (in->members[m].scored)
+            rc = run_chunk(vm, p->final_chunk, m, NULL, NULL);
+    return rc;
+}
+
+int jf_vm_run(jf_vm *vm, int year)
+{
+    const jf_input *in = vm->in;
+    int first = year;
+    if (vm->prog->uses_history && in->min_year && in->min_year < year)
+        first = in->min_year;
+    memset(vm->prev, 0, (size_t)in->nmembers * vm->nslots * sizeof *vm->prev);
+    for (uint32_t m = 0; m < in->nmembers; m++)
+        vm->prev_tier[m] = -1;
+    vm->ntrace = 0;
+    for (int y = first; y <= year; y++) {
+        if (run_year(vm, y))
+            return -1;
+        if (y < year) {
+            memcpy(vm->prev, vm->slots, (size_t)in->nmembers * vm->nslots * sizeof *vm->prev);
+            memcpy(vm->prev_tier, vm->tier, (size_t)in->nmembers * sizeof *vm->tier);
+        }
+    }
+    return 0;
+}
+
+jf_result jf_vm_result(const jf_vm *vm, uint32_t m)
+{
+    jf_result r;
+    r.score = vm->slots[(size_t)m * vm->nslots + vm->prog->score_slot];
+    r.tier = vm->tier[m];
+    r.rank = vm->rank[m];
+    r.outcomes = vm->outcomes[m];
+    return r;
+}
+
+jf_dec jf_vm_slot(const jf_vm *vm, uint32_t m, uint32_t slot)
+{
+    return vm->slots[(size_t)m * vm->nslots + slot];
+}

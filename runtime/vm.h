@@ -1,0 +1,88 @@
+/* vm.h — evaluating a verified program over an input for one year.
+ *
+ * Per year: per member, the events of the year are read once in (date, file row) order,
+ * feeding per-code totals and the per-occurrence event chunks; then the member chunk
+ * computes the values; per branch, ranks and tier rules (with quotas) are decided; then the
+ * final chunk records outcomes. Earlier years are evaluated first when the policy reads
+ * previous(). Nothing is allocated per event.
+ */
+#ifndef JF_VM_H
+#define JF_VM_H
+#include <stdint.h>
+#include "input.h"
+#include "program.h"
+
+/* Kinds of trace entries (for explanations). */
+enum {
+    JF_TR_SLOT = 1,  /* a slot got its value: slot, value */
+    JF_TR_EVENT,     /* an event contributed to a rule: slot, event, value */
+    JF_TR_CHARGED,   /* another member's event charged this member: slot, event, from, value */
+    JF_TR_NOTE,      /* a cap/floor/zero/veto bit: note, before, after */
+    JF_TR_TIER,      /* tier rule decided: rule, tier, quota info */
+    JF_TR_OUTCOME,   /* an outcome rule fired: rule */
+    JF_TR_PREVTIER   /* last year's tier was read: tier */
+};
+
+/* One step of an explanation. */
+typedef struct jf_trace {
+    int kind;          /* JF_TR_* */
+    uint32_t slot;     /* slot, or note index for NOTE, rule index for TIER/OUTCOME */
+    uint32_t event;    /* event index in the input (EVENT, CHARGED) */
+    int32_t from;      /* member index that caused a charge */
+    jf_dec a;          /* the value (or value before a note) */
+    jf_dec b;          /* value after a note */
+    int32_t tier;      /* tier index (TIER, PREVTIER), -1 none */
+    int32_t quota;     /* TIER with quota: quota size (-1 without quota) */
+    int32_t place;     /* TIER with quota: candidates ahead of the member + 1 */
+    int32_t left_out;  /* TIER with quota: 1 when a candidate but left out */
+} jf_trace;
+
+/* Results of one member for the evaluated year. */
+typedef struct jf_result {
+    jf_dec score;      /* the score */
+    int32_t tier;      /* tier index, -1 none */
+    int32_t rank;      /* competition rank in the branch */
+    uint64_t outcomes; /* bit i: outcome rule i fired */
+} jf_result;
+
+/* The evaluator's state. */
+typedef struct jf_vm {
+    const jf_program *prog; /* the program (verified) */
+    const jf_input *in;     /* the input */
+    uint32_t nslots;        /* slots per member */
+    jf_dec *slots;          /* nmembers × nslots current values */
+    jf_dec *prev;           /* nmembers × nslots last year's values (history) */
+    int32_t *tier;          /* per member: this year's tier */
+    int32_t *prev_tier;     /* per member: last year's tier */
+    int32_t *rank;          /* per member: rank in branch */
+    int32_t *nbranch;       /* per member: scored members in its branch */
+    uint64_t *outcomes;     /* per member: outcome rules fired */
+    jf_dec *occ;            /* per event code: occurrences this year (scratch) */
+    jf_dec *qsum;           /* per event code: qty sum this year (scratch) */
+    jf_dec *rows;           /* per event code: rows this year (scratch) */
+    uint32_t *nth;          /* per event code: occurrences seen so far (scratch) */
+    struct jf_refmax *refs; /* highest-per-matter table for one member (scratch) */
+    uint32_t nrefs;         /* entries used */
+    uint32_t caprefs;       /* entries allocated */
+    uint32_t *order;        /* member indices of one branch (scratch for ranks/quotas) */
+    uint8_t *cand;          /* per member: candidate of the current tier rule (scratch) */
+    int year;               /* year being evaluated */
+    int trace_member;       /* member to trace (-1 none) */
+    int trace_year;         /* year in which to trace */
+    jf_trace *trace;        /* recorded trace */
+    uint32_t ntrace;        /* entries */
+    uint32_t captrace;      /* allocated */
+    jf_error *err;          /* where runtime errors go */
+    int failed;             /* a runtime error happened */
+} jf_vm;
+
+int jf_vm_init(jf_vm *vm, const jf_program *p, const jf_input *in, jf_error *err);
+void jf_vm_free(jf_vm *vm);
+/* Evaluates `year` (and earlier years first when the policy needs history). */
+int jf_vm_run(jf_vm *vm, int year);
+/* The result of member m after jf_vm_run. */
+jf_result jf_vm_result(const jf_vm *vm, uint32_t m);
+/* A slot value of member m after jf_vm_run. */
+jf_dec jf_vm_slot(const jf_vm *vm, uint32_t m, uint32_t slot);
+
+#endif
