@@ -59,7 +59,7 @@ static uint32_t emit(emitter *e, jf_opcode op, jf_loc loc, unsigned a, unsigned 
     byte(e, (unsigned)op);
     switch (jf_opinfo_table[op].operand) {
     case JF_A_NONE: break;
-    case JF_A_CHARGE: byte(e, a); u16(e, b); break;
+    case JF_A_CHARGE: u16(e, a); u16(e, b); break;
     default: u16(e, a); break;
     }
     return at;

@@ -91,7 +91,10 @@ static int check_flag(const vctx *v, const char *what, unsigned val)
 static int check_sizes(const vctx *v)
 {
     const jf_program *p = v->p;
-    const struct { const char *what; uint32_t n; } t[] = {
+    const struct {
+        const char *what; /* table name for the message */
+        uint32_t n;       /* its element count */
+    } t[] = {
         {"constants", p->nconsts}, {"events", p->nevents},     {"slots", p->nslots},
         {"notes", p->nnotes},      {"roles", p->nroles},       {"tiers", p->ntiers},
         {"outcomes", p->noutcomes}, {"params", p->nparams},    {"chunks", p->nchunks},

@@ -22,6 +22,13 @@ typedef struct evctx {
 static const jf_dec ZERO = {0, 1};
 static const jf_dec ONE = {1, 1};
 
+/* Sets n values to exact zero (0/1: an all-zero jf_dec is not a valid number). */
+static void fill_zero(jf_dec *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        v[i] = ZERO;
+}
+
 static int trace_push(jf_vm *vm, jf_trace t)
 {
     if (vm->ntrace == vm->captrace) {
@@ -192,7 +199,7 @@ op_ACCSET:
     NEXT(3);
 op_CHARGE: {
     a = st[--sp];
-    uint32_t role = pc[1], slot = U16(2);
+    uint32_t role = U16(1), slot = U16(3);
     int32_t t = vm->in->branches[mem->branch].role[role];
     if (t >= 0 && (uint32_t)t != m && vm->in->members[t].scored) {
         jf_dec *dst = &vm->slots[(size_t)t * vm->nslots + slot];
@@ -473,7 +480,7 @@ static int run_year(jf_vm *vm, int year)
     const jf_program *p = vm->prog;
     const jf_input *in = vm->in;
     vm->year = year;
-    memset(vm->slots, 0, (size_t)in->nmembers * vm->nslots * sizeof *vm->slots);
+    fill_zero(vm->slots, (size_t)in->nmembers * vm->nslots);
     memset(vm->outcomes, 0, (size_t)in->nmembers * sizeof *vm->outcomes);
     for (uint32_t m = 0; m < in->nmembers; m++) {
         vm->tier[m] = -1;
@@ -521,7 +528,7 @@ int jf_vm_run(jf_vm *vm, int year)
     int first = year;
     if (vm->prog->uses_history && in->min_year && in->min_year < year)
         first = in->min_year;
-    memset(vm->prev, 0, (size_t)in->nmembers * vm->nslots * sizeof *vm->prev);
+    fill_zero(vm->prev, (size_t)in->nmembers * vm->nslots);
     for (uint32_t m = 0; m < in->nmembers; m++)
         vm->prev_tier[m] = -1;
     vm->ntrace = 0;

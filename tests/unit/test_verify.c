@@ -674,7 +674,8 @@ static void test_set_param(void **state)
     assert_string_equal(err.msg, "unknown parameter 'ratio' (this policy has: rate)");
     err.msg[0] = '\0';
     assert_int_equal(jf_program_set_param(&p, "rate", "abc", &err), -1);
-    assert_string_equal(err.msg, "parameter 'rate': 'abc' is not a number (write e.g. 15% or 0.15)");
+    assert_string_equal(err.msg,
+                        "parameter 'rate': 'abc' is not a number (write e.g. 15% or 0.15)");
     err.msg[0] = '\0';
     assert_int_equal(jf_program_set_param(&p, "rate", "%", &err), -1);
     assert_true(strstr(err.msg, "is not a number") != NULL);
@@ -883,7 +884,8 @@ static void test_format_limits(void **state)
     assert_int_equal(buf[code_at], p.code_len & 0xff);
     put32(buf + code_at, 0x01000000u);
     reseal(buf, len);
-    expect_read_error(buf, len, "t.jfc: bytecode code section is 16777216 bytes (at most 16777215)");
+    expect_read_error(buf, len,
+                      "t.jfc: bytecode code section is 16777216 bytes (at most 16777215)");
     memcpy(buf, orig, len);
     put32(buf + code_at, p.code_len + 1000);
     reseal(buf, len);
@@ -945,7 +947,8 @@ typedef struct bad_case {
 /* reading */
 CASE(pool_nul, p->strings[p->strings_len - 1] = 'x',
      "t.jfc: bytecode string pool does not end with NUL")
-CASE(const_unreduced, (p->consts[1] = (jf_dec){2, 2}), "t.jfc: constant 1 is not a reduced fraction")
+CASE(const_unreduced, (p->consts[1] = (jf_dec){2, 2}),
+     "t.jfc: constant 1 is not a reduced fraction")
 CASE(const_den0, (p->consts[0] = (jf_dec){0, 0}), "t.jfc: constant 0 is not a reduced fraction")
 CASE(const_negden, (p->consts[3] = (jf_dec){-10, -1}),
      "t.jfc: constant 3 is not a reduced fraction")
