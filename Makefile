@@ -1,11 +1,12 @@
 # jifen — build, test, bench. `make` builds bin/jifen; `make test` runs every test.
 CC      ?= cc
 CFLAGS  ?= -O2 -g
-CFLAGS  += -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -Wno-unused-function -Igrammar -Icompiler -Iruntime -Ibuild/gen
+override CFLAGS += -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -Wno-unused-function -Igrammar -Icompiler -Iruntime -I$(GEN)
 LDLIBS  ?=
 BISON   ?= bison
 FLEX    ?= flex
 BUILD   ?= build
+BIN     ?= bin/jifen
 GEN      = $(BUILD)/gen
 
 RUNTIME_SRC  = $(wildcard runtime/*.c)
@@ -20,11 +21,11 @@ CLI_OBJ = $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_SRC  = $(wildcard tests/unit/test_*.c)
 UNIT_BIN  = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all test unit check-tools clean sanitize demo
-all: bin/jifen
+.PHONY: all test unit clean sanitize demo valgrind
+all: $(BIN)
 
-bin/jifen: $(LIB_OBJ) $(CLI_OBJ)
-	@mkdir -p bin
+$(BIN): $(LIB_OBJ) $(CLI_OBJ)
+	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
 $(GEN)/parser.c $(GEN)/parser.h: grammar/parser.y
@@ -51,12 +52,24 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJ)
 unit: $(UNIT_BIN)
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
 
-test: bin/jifen unit
-	@sh tests/run.sh
+test: $(BIN) unit
+	@sh tests/run.sh $(BIN)
 
 # ASan + UBSan build of the whole suite in its own build tree
 sanitize:
-	$(MAKE) BUILD=build-san CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" test
+	$(MAKE) BUILD=build-san BIN=build-san/bin/jifen CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" test
+
+# the whole suite under valgrind (unit tests and every jifen command of the runner)
+valgrind: $(BIN) $(UNIT_BIN)
+	@set -e; for t in $(UNIT_BIN); do valgrind -q --error-exitcode=99 --leak-check=full $$t >/dev/null; done
+	@printf '#!/bin/sh\nexec valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=all %s "$$@"\n' "$(abspath $(BIN))" > $(BUILD)/jifen-vg && chmod +x $(BUILD)/jifen-vg
+	@sh tests/run.sh $(BUILD)/jifen-vg
+
+# build, then score the example branch shipped in examples/
+demo: $(BIN)
+	$(BIN) check rulesets/*.jf
+	$(BIN) run rulesets/xianfeng.jf --members examples/members.csv --events examples/events.csv --year 2025
+	$(BIN) explain rulesets/xianfeng.jf --members examples/members.csv --events examples/events.csv --year 2025 --member M01
 
 clean:
 	rm -rf build build-san bin

@@ -532,6 +532,10 @@ static int check_call(jf_cc *cc, jf_node *n)
             for (i = 0; i < cc->prog->nroles; i++)
                 if ((int)cc->prog->roles[i] == s)
                     break;
+            if (i == cc->prog->nroles && i == 32) {
+                ERR(a->loc, "a policy may test at most 32 different role words");
+                return T_ERR;
+            }
             if (i == cc->prog->nroles) {
                 uint32_t *r = realloc(cc->prog->roles, (i + 1) * sizeof *r);
                 if (!r) {
@@ -1230,6 +1234,7 @@ int jf_check(jf_cc *cc)
         return -1;
 
     /* pass 2: definitions */
+    int noutcomes = 0;
     for (jf_node *d = cc->ast->decls; d; d = d->next) {
         switch (d->kind) {
         case N_BLOCK: check_block(cc, d); break;
@@ -1301,6 +1306,8 @@ int jf_check(jf_cc *cc)
             break;
         case N_OUTCOME: {
             int saved = cc->cur_stage;
+            if (++noutcomes == 65)
+                ERR(d->loc, "a policy has at most 64 outcome rules");
             expect(cc, d->a, T_BOOL, "an outcome condition");
             cc->cur_stage = saved;
             break;

@@ -96,7 +96,8 @@ static int cmp_diag(const void *x, const void *y)
 void jf_diags_print(jf_diags *d, FILE *out)
 {
     static const char *names[] = {"error", "warning", "note"};
-    qsort(d->items, d->n, sizeof *d->items, cmp_diag);
+    if (d->n > 1)
+        qsort(d->items, d->n, sizeof *d->items, cmp_diag);
     for (size_t i = 0; i < d->n; i++) {
         const jf_diag *g = &d->items[i];
         int line = g->loc.first_line;

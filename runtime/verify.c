@@ -125,6 +125,11 @@ static int check_strings(const vctx *v)
             return -1;
     for (uint32_t i = 0; i < p->nnotes; i++)
         if (check_str_at(v, "note", i, " text", p->notes[i].text)) return -1;
+    /* the VM keeps a member's roles as a 32-bit mask and outcomes as a 64-bit mask */
+    if (p->nroles > 32)
+        return jf_error_set(v->err, "%s: %u role words (at most 32)", v->name, p->nroles);
+    if (p->noutcomes > 64)
+        return jf_error_set(v->err, "%s: %u outcome rules (at most 64)", v->name, p->noutcomes);
     for (uint32_t i = 0; i < p->nroles; i++)
         if (check_str_at(v, "role", i, "", p->roles[i])) return -1;
     for (uint32_t i = 0; i < p->ncategories; i++)

@@ -1,0 +1,73 @@
+#!/bin/sh
+# tests/run.sh — the data-driven tests, one runner:
+#   tests/schemes/NAME/     members/events[/branches] + expected-YEAR.csv worked out by hand;
+#                           `jifen run rulesets/NAME.jf --format csv` must print exactly that.
+#   tests/errors/*.jf       rule files with mistakes; `jifen check` must fail and print exactly
+#                           the .expected file next to it (message, line, column, caret).
+#   tests/input/NAME/       bad input: `cmd` holds the arguments after `jifen run`; the command
+#                           must fail, print nothing on stdout, and print exactly `expected`.
+# Usage: sh tests/run.sh [BIN]   (BIN defaults to bin/jifen)
+BIN=${1:-bin/jifen}
+BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
+OUT=${TMPDIR:-/tmp}/jifen-tests.$$
+mkdir -p "$OUT"
+trap 'rm -rf "$OUT"' EXIT
+pass=0
+fail=0
+
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $1"; [ -n "$2" ] && sed 's/^/    /' "$2" | head -n 20; }
+
+# 1. schemes against hand-worked results
+for dir in tests/schemes/*/; do
+    name=$(basename "$dir")
+    [ -f "rulesets/$name.jf" ] || { bad "$name: no rulesets/$name.jf"; continue; }
+    branches=""
+    [ -f "$dir/branches.csv" ] && branches="--branches $dir/branches.csv"
+    for exp in "$dir"/expected-*.csv; do
+        [ -e "$exp" ] || continue
+        year=$(basename "$exp" .csv | sed 's/^expected-//')
+        if "$BIN" run "rulesets/$name.jf" --members "$dir/members.csv" --events "$dir/events.csv" \
+            $branches --year "$year" --format csv >"$OUT/out.csv" 2>"$OUT/err.txt" &&
+            diff -u "$exp" "$OUT/out.csv" >"$OUT/diff.txt"; then
+            ok
+        else
+            cat "$OUT/err.txt" >>"$OUT/diff.txt"
+            bad "scheme $name $year" "$OUT/diff.txt"
+        fi
+    done
+done
+
+# 2. rule files with mistakes: exact diagnostics
+for f in tests/errors/*.jf; do
+    [ -e "$f" ] || continue
+    exp="${f%.jf}.expected"
+    "$BIN" check "$f" >"$OUT/out.txt" 2>"$OUT/err.txt"
+    rc=$?
+    want_rc=1
+    grep -q '^# expect: valid' "$f" && want_rc=0
+    if [ "$rc" -eq "$want_rc" ] && diff -u "$exp" "$OUT/err.txt" >"$OUT/diff.txt" && [ ! -s "$OUT/out.txt" ]; then
+        ok
+    else
+        echo "exit status $rc (want $want_rc)" >>"$OUT/diff.txt"
+        bad "diagnostics $f" "$OUT/diff.txt"
+    fi
+done
+
+# 3. bad input: error naming file:line, nothing on stdout
+for dir in tests/input/*/; do
+    [ -f "$dir/cmd" ] || continue
+    # shellcheck disable=SC2046
+    (cd "$dir" && eval "\"$BIN\" run $(cat cmd)") >"$OUT/out.txt" 2>"$OUT/err.txt"
+    rc=$?
+    if [ "$rc" -ne 0 ] && [ ! -s "$OUT/out.txt" ] && diff -u "$dir/expected" "$OUT/err.txt" >"$OUT/diff.txt"; then
+        ok
+    else
+        echo "exit status $rc; stdout:" >>"$OUT/diff.txt"
+        cat "$OUT/out.txt" >>"$OUT/diff.txt"
+        bad "input $dir" "$OUT/diff.txt"
+    fi
+done
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
