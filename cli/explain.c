@@ -127,6 +127,32 @@ int jf_explain_print(const jf_program *p, const jf_input *in, const jf_vm *vm, u
             info[vm->trace[i].slot].has_value = 1;
             info[vm->trace[i].slot].value = vm->trace[i].a;
         }
+    /* slots in tree order: each block before its rules and items (a rule created late,
+     * like the charges a block receives, still shows under its block) */
+    uint32_t *order = malloc((p->nslots + 1) * sizeof *order);
+    uint32_t *stack = malloc((p->nslots + 1) * sizeof *stack);
+    uint32_t norder = 0;
+    if (!order || !stack) {
+        free(order);
+        free(stack);
+        free(info);
+        fprintf(stderr, "jifen: out of memory\n");
+        return 1;
+    }
+    for (uint32_t root = 0; root < p->nslots; root++) {
+        if (p->slots[root].parent != JF_NONE)
+            continue;
+        uint32_t sp = 0;
+        stack[sp++] = root;
+        while (sp && norder < p->nslots) {
+            uint32_t s = stack[--sp];
+            order[norder++] = s;
+            for (uint32_t c = p->nslots; c-- > 0;) /* push children in reverse: pop in order */
+                if (p->slots[c].parent == s && sp < p->nslots)
+                    stack[sp++] = c;
+        }
+    }
+    free(stack);
     const jf_member *mem = &in->members[m];
     jf_result res = jf_vm_result(vm, m);
     const char *path = jf_str(p, p->source_path);
@@ -156,7 +182,8 @@ int jf_explain_print(const jf_program *p, const jf_input *in, const jf_vm *vm, u
         json_str(out, outcome);
         fprintf(out, ",\n \"steps\": [");
         int first = 1;
-        for (uint32_t s = 0; s < p->nslots; s++) {
+        for (uint32_t oi = 0; oi < norder; oi++) {
+            uint32_t s = order[oi];
             const jf_slotdef *d = &p->slots[s];
             if (d->kind == JF_SLOT_HIDDEN || !info[s].has_value)
                 continue;
@@ -245,6 +272,7 @@ int jf_explain_print(const jf_program *p, const jf_input *in, const jf_vm *vm, u
             }
         }
         fprintf(out, "]}\n");
+        free(order);
         free(info);
         return 0;
     }
@@ -275,7 +303,8 @@ int jf_explain_print(const jf_program *p, const jf_input *in, const jf_vm *vm, u
     fmt(full, v);
     fprintf(out, "%s = %s", sc, v);
     sum = full;
-    for (uint32_t s = 0; s < p->nslots; s++) {
+    for (uint32_t oi = 0; oi < norder; oi++) {
+        uint32_t s = order[oi];
         const jf_slotdef *d = &p->slots[s];
         if (d->kind == JF_SLOT_RULE && info[s].has_value && !jf_dec_is_zero(info[s].value)) {
             jf_dec t;
@@ -325,7 +354,8 @@ int jf_explain_print(const jf_program *p, const jf_input *in, const jf_vm *vm, u
     }
     fprintf(out, "\ntier %s · outcome %s\n\n", *tier ? tier : "(none)", *outcome ? outcome : "(none)");
 
-    for (uint32_t s = 0; s < p->nslots; s++) {
+    for (uint32_t oi = 0; oi < norder; oi++) {
+        uint32_t s = order[oi];
         const jf_slotdef *d = &p->slots[s];
         if (d->kind == JF_SLOT_HIDDEN || !info[s].has_value)
             continue;
@@ -395,6 +425,7 @@ int jf_explain_print(const jf_program *p, const jf_input *in, const jf_vm *vm, u
             fprintf(out, "%s:%-4u outcome %s\n", path, p->outcomes[t->slot].line, jf_str(p, p->outcomes[t->slot].actions));
         }
     }
+    free(order);
     free(info);
     return 0;
 }
