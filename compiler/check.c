@@ -251,6 +251,7 @@ static int use_event(jf_cc *cc, jf_node *n, int slot)
 /* ---- expressions ----------------------------------------------------------------------- */
 
 static int check_expr(jf_cc *cc, jf_node *n);
+static void check_let(jf_cc *cc, int s);
 
 /* Is `n` a plain decimal constant (numbers, percentages, unary minus, arithmetic)? */
 static int const_value(jf_node *n, jf_dec *out)
@@ -370,7 +371,9 @@ static int check_name(jf_cc *cc, jf_node *n)
     int s = jf_find_slot(cc, n->str);
     if (s >= 0) {
         use_slot(cc, n, s);
-        return cc->slots[s].type;
+        if (cc->slots[s].kind == JF_SLOT_LET && !cc->slots[s].checked)
+            check_let(cc, s); /* used before its definition: its type decides here */
+        return cc->slots[s].checked == 3 ? T_ERR : cc->slots[s].type;
     }
     int p = find_param(cc, n->str);
     if (p >= 0) {
@@ -391,8 +394,8 @@ static int check_name(jf_cc *cc, jf_node *n)
                 return T_ERR;
             }
             if (n->aux == R_POINTS && (!cc->handler_cp || !cc->handler_cp->a)) {
-                ERR(n->loc, "'points' needs points after the event code (e.g. each %s 5 deduct points)",
-                    cc->handler_cp ? cc->handler_cp->str : "code");
+                ERR(n->loc, "'points' needs points after each event code (e.g. each %s 5 deduct points)",
+                    cc->handler_rule && cc->handler_rule->list ? cc->handler_rule->list->str : "code");
                 return T_ERR;
             }
             if (n->aux == R_QTY && cc->handler_cp && cc->handler_cp->aux >= 0 &&
@@ -434,6 +437,32 @@ static int check_name(jf_cc *cc, jf_node *n)
     else
         ERR(n->loc, "unknown name '%s'", n->str);
     return T_ERR;
+}
+
+static int check_def(jf_cc *cc, int slot, jf_node *n, int want, const char *what);
+
+/* Checks a let's definition once and records its type (checked: 1 doing, 2 done, 3 failed). */
+static void check_let(jf_cc *cc, int s)
+{
+    cslot *c = &cc->slots[s];
+    if (c->checked)
+        return;
+    c->checked = 1;
+    int saved_handler = cc->in_handler, saved_tier = cc->in_tier_cond;
+    cc->in_handler = 0;
+    cc->in_tier_cond = 0;
+    int t = check_def(cc, s, c->def->a, 0, NULL);
+    cc->in_handler = saved_handler;
+    cc->in_tier_cond = saved_tier;
+    c = &cc->slots[s]; /* the table may have moved */
+    if (t == T_BOOL || t == T_NUM || t == T_TIER) {
+        c->type = t;
+        c->checked = 2;
+    } else {
+        if (t != T_ERR)
+            ERR(c->def->a->loc, "a named value must be a number, a condition or a tier");
+        c->checked = 3;
+    }
 }
 
 static int check_call(jf_cc *cc, jf_node *n)
@@ -1056,7 +1085,14 @@ static void score_range(jf_node *n, bounds *b)
     jf_dec v;
     if (!n || n->kind != N_CALL)
         return;
+    int argc = 0;
+    for (jf_node *a = n->list; a; a = a->next)
+        argc++;
+    if (n->type == T_ERR)
+        return;
     if (n->aux == F_CLAMP) {
+        if (argc != 3)
+            return;
         if (const_value(n->list->next, &v))
             tighten(b, OP_GE, v);
         if (const_value(n->list->next->next, &v))
@@ -1234,18 +1270,15 @@ int jf_check(jf_cc *cc)
         return -1;
 
     /* pass 2: definitions */
-    int noutcomes = 0;
+    int noutcomes = 0, has_outcomes = 0;
+    for (jf_node *d = cc->ast->decls; d; d = d->next)
+        has_outcomes |= d->kind == N_OUTCOME;
     for (jf_node *d = cc->ast->decls; d; d = d->next) {
         switch (d->kind) {
         case N_BLOCK: check_block(cc, d); break;
         case N_LET:
-            if (d->sym >= 0) {
-                int t = check_def(cc, d->sym, d->a, 0, NULL);
-                if (t == T_BOOL || t == T_NUM || t == T_TIER)
-                    cc->slots[d->sym].type = t;
-                else if (t != T_ERR)
-                    ERR(d->a->loc, "a named value must be a number, a condition or a tier");
-            }
+            if (d->sym >= 0)
+                check_let(cc, d->sym);
             break;
         case N_SCORE:
             check_def(cc, cc->score_slot, d->a, T_NUM, "the score");
@@ -1258,7 +1291,14 @@ int jf_check(jf_cc *cc)
             break;
         case N_COLUMN: {
             int s = -1;
-            if (check_name_free(cc, d, "column")) {
+            int dup = !strcmp(d->str, "member_id") || !strcmp(d->str, "score") ||
+                      !strcmp(d->str, "tier") || (!strcmp(d->str, "outcome") && has_outcomes);
+            for (jf_node *o = cc->ast->decls; o != d && !dup; o = o->next)
+                if (o->kind == N_COLUMN && !strcmp(o->str, d->str))
+                    dup = 1;
+            if (dup)
+                ERR(d->loc, "the output already has a column '%s'", d->str);
+            else if (check_name_free(cc, d, "column")) {
                 s = new_slot(cc, d, "", d->str, JF_SLOT_COLUMN, T_NUM, -1);
                 d->sym = s;
             }

@@ -38,6 +38,7 @@ typedef struct cslot {
     int ndeps;        /* how many */
     int capdeps;      /* allocated */
     int mark;         /* DFS state: 0 new, 1 visiting, 2 done */
+    int checked;      /* lets: 0 not yet, 1 checking, 2 checked, 3 failed */
     int *codes;       /* events this rule reads (for explanations) */
     int ncodes;       /* how many */
 } cslot;

@@ -331,11 +331,11 @@ int jf_csv_next(jf_csv *c, const jf_csv_field **fields, size_t *nfields, unsigne
                 } else if (ch == 0) {
                     if (p == end)
                         return fail(c, err, rec_line, "unterminated quoted field");
-                    return fail(c, err, ln, "NUL byte");
+                    return fail(c, err, rec_line, "NUL byte");
                 } else { /* >= 0x80 */
                     size_t n = utf8_len(p);
                     if (!n)
-                        return fail(c, err, ln, "invalid UTF-8");
+                        return fail(c, err, rec_line, "invalid UTF-8");
                     p += n;
                 }
             }
@@ -354,11 +354,11 @@ int jf_csv_next(jf_csv *c, const jf_csv_field **fields, size_t *nfields, unsigne
             } else if (p == end) {
                 last = 1;
             } else if (ch == '\r') {
-                return fail(c, err, ln, "bare carriage return");
+                return fail(c, err, rec_line, "bare carriage return");
             } else if (ch == 0) {
-                return fail(c, err, ln, "NUL byte");
+                return fail(c, err, rec_line, "NUL byte");
             } else {
-                return fail(c, err, ln, "text after closing quote");
+                return fail(c, err, rec_line, "text after closing quote");
             }
         } else {
             const unsigned char *run = p;
@@ -370,7 +370,7 @@ int jf_csv_next(jf_csv *c, const jf_csv_field **fields, size_t *nfields, unsigne
                     break;
                 size_t n = utf8_len(p);
                 if (!n)
-                    return fail(c, err, ln, "invalid UTF-8");
+                    return fail(c, err, rec_line, "invalid UTF-8");
                 p += n;
             }
             if (buf_append(c, &blen, run, (size_t)(p - run)))
@@ -384,16 +384,16 @@ int jf_csv_next(jf_csv *c, const jf_csv_field **fields, size_t *nfields, unsigne
                 last = 1;
             } else if (ch == '\r') {
                 if (p[1] != '\n')
-                    return fail(c, err, ln, "bare carriage return");
+                    return fail(c, err, rec_line, "bare carriage return");
                 p += 2;
                 ln++;
                 last = 1;
             } else if (ch == '"') {
-                return fail(c, err, ln, "quote inside unquoted field");
+                return fail(c, err, rec_line, "quote inside unquoted field");
             } else if (p == end) { /* ch == 0 */
                 last = 1;
             } else {
-                return fail(c, err, ln, "NUL byte");
+                return fail(c, err, rec_line, "NUL byte");
             }
         }
 

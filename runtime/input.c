@@ -334,7 +334,8 @@ static int sort_members(jf_input *in, idindex *ix, const char *path, jf_error *e
     return rc;
 }
 
-static int load_branches(jf_input *in, const char *path, const idindex *ix, jf_error *err)
+static int load_branches(jf_input *in, const char *path, const char *members_path, const idindex *ix,
+                         jf_error *err)
 {
     rawbranch *raw = NULL;
     uint32_t n = 0, cap = 0;
@@ -452,8 +453,8 @@ static int load_branches(jf_input *in, const char *path, const idindex *ix, jf_e
         jf_member *m = &in->members[i];
         m->branch = jf_input_find_branch(in, jf_input_str(in, m->branch_id));
         if (m->branch < 0)
-            rc = jf_error_set(err, "%s: branch '%s' of member '%s' (members file line %u) is not in %s",
-                              path, jf_input_str(in, m->branch_id), jf_input_str(in, m->id), m->line, path);
+            rc = jf_error_set(err, "%s:%u: branch '%s' of member '%s' is not in %s", members_path,
+                              m->line, jf_input_str(in, m->branch_id), jf_input_str(in, m->id), path);
     }
     /* a parent chain must not loop */
     for (uint32_t i = 0; i < n && rc == 0; i++) {
@@ -654,7 +655,7 @@ int jf_input_load(jf_input *in, const jf_program *p, const char *members_path,
     if (rc == 0)
         rc = sort_members(in, &ix, members_path, err);
     if (rc == 0)
-        rc = load_branches(in, branches_path, &ix, err);
+        rc = load_branches(in, branches_path, members_path, &ix, err);
     if (rc == 0)
         rc = load_events(in, p, events_path, &ix, err);
     if (rc == 0 && !(in->events_name = strdup(events_path)))

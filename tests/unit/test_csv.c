@@ -428,8 +428,9 @@ static void test_err_text_after_quote(void **state)
     expect_error(c, NAME ":2: text after closing quote");
     jf_csv_close(c);
 
-    /* reported on the line where the quote closed */
-    expect_error_s("\"x\ny\" ,z\n", NAME ":2: text after closing quote");
+    /* reported on the line where the record starts (the data contract), not where the
+     * quote closed */
+    expect_error_s("\"x\ny\" ,z\n", NAME ":1: text after closing quote");
     expect_error_s("a,\"b\"\"\"c", NAME ":1: text after closing quote");
     expect_error_s("\"b\"\"", NAME ":1: unterminated quoted field");
 }
@@ -467,7 +468,7 @@ static void test_err_bad_utf8(void **state)
         {"\xE4\xB8,x\n", NAME ":1: invalid UTF-8"},                 /* truncated by ',' */
         {"\xC3\n", NAME ":1: invalid UTF-8"},                       /* truncated by LF */
         {"\xE4\xB8\xAD\xE4\n", NAME ":1: invalid UTF-8"},           /* good then truncated */
-        {"\"q\n\xE4\xB8\"\n", NAME ":2: invalid UTF-8"},            /* in quotes, line 2 */
+        {"\"q\n\xE4\xB8\"\n", NAME ":1: invalid UTF-8"},            /* in quotes: record's line */
         {"\"\xC0\x80\"", NAME ":1: invalid UTF-8"},                 /* overlong NUL quoted */
         {"\"\xF4\x90\x80\x80\"", NAME ":1: invalid UTF-8"},         /* > U+10FFFF quoted */
         {"\"\xE4\xB8", NAME ":1: invalid UTF-8"},                   /* truncated in quotes */
@@ -484,8 +485,8 @@ static void test_err_nul_byte(void **state)
     (void)state;
     static const char a[] = "a\nb\0c\n";
     expect_error_n(a, sizeof a - 1, NAME ":2: NUL byte");
-    static const char b[] = "\"x\ny\0\"\n";
-    expect_error_n(b, sizeof b - 1, NAME ":2: NUL byte");
+    static const char b[] = "\"x\ny\0\"\n"; /* the record starts on line 1 */
+    expect_error_n(b, sizeof b - 1, NAME ":1: NUL byte");
     static const char c[] = "\"x\"\0";
     expect_error_n(c, sizeof c - 1, NAME ":1: NUL byte");
     static const char d[] = "\0";
