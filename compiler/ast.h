@@ -52,6 +52,9 @@ typedef enum jf_node_kind {
                      b = quota share, list = key expressions */
     N_OUTCOME,    /* outcome ACTION, ... if cond: list = N_NAME actions, a = cond */
     N_COLUMN,     /* column NAME = expr */
+    N_UNIQUE,     /* one of CODE, ... per PERIOD: list = codes, str = period word */
+    N_CANCEL,     /* cancel CODE, ... by CODE: list = codes, a = N_NAME of the cancelling code */
+    N_EXCEPT,     /* scored ... except role WORD, ...: list = role words */
     /* rules inside a block */
     N_EACH,       /* each CODE [pts], ... effects: list = N_CODEPT, b = effects list */
     N_CODEPT,     /* a code with optional points: str = code, a = points (NULL: none) */
@@ -98,6 +101,8 @@ typedef struct jf_node {
     int type;              /* expression type (T_NUM, T_BOOL, T_TIER, ...) */
     int sym;               /* resolved symbol index, -1 when none */
     int aux;               /* extra resolution data (builtin id, event index, ...) */
+    const char *per;       /* N_BLOCK: "quarter"/"month" (or Chinese) when evaluated per period */
+    int period;            /* inside a per-period copy: 1..4 quarter, 5..16 month; 0 the year */
 } jf_node;
 
 /* A parsed file. */

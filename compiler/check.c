@@ -4,6 +4,7 @@
  * errors the checker can find. The code generator runs only when there are none.
  */
 #include "internal.h"
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,6 +30,8 @@ static const struct { const char *en, *zh; int id, min, max; } functions[] = {
     {"round", "四舍五入", F_ROUND, 2, 2}, {"clamp", "限于", F_CLAMP, 3, 3},
     {"if", "如果", F_IF, 3, 3},          {"role", "角色", F_ROLE, 1, 1},
     {"previous", "上年", F_PREVIOUS, 1, 1},
+    {"rows", "条数", F_ROWS, 1, 64},     {"rank_in_branch", "支部排名", F_RANK_BRANCH, 1, 1},
+    {"rank_in_org", "全单位排名", F_RANK_ORG, 1, 1},
 };
 
 /* Builtin names usable in expressions. */
@@ -252,6 +255,7 @@ static int use_event(jf_cc *cc, jf_node *n, int slot)
 
 static int check_expr(jf_cc *cc, jf_node *n);
 static void check_let(jf_cc *cc, int s);
+static const char *mangle(jf_cc *cc, const char *name, int period);
 
 /* Is `n` a plain decimal constant (numbers, percentages, unary minus, arithmetic)? */
 static int const_value(jf_node *n, jf_dec *out)
@@ -368,7 +372,9 @@ static int check_name(jf_cc *cc, jf_node *n)
             }
         }
     }
-    int s = jf_find_slot(cc, n->str);
+    int s = n->period ? jf_find_slot(cc, mangle(cc, n->str, n->period)) : -1;
+    if (s < 0)
+        s = jf_find_slot(cc, n->str);
     if (s >= 0) {
         use_slot(cc, n, s);
         if (cc->slots[s].kind == JF_SLOT_LET && !cc->slots[s].checked)
@@ -465,6 +471,29 @@ static void check_let(jf_cc *cc, int s)
     }
 }
 
+/* Index of a role word in the program's role table (added when new); -1 on error. */
+static int role_index(jf_cc *cc, jf_node *a)
+{
+    int s = jf_intern_string(cc, a->str);
+    uint32_t i;
+    for (i = 0; i < cc->prog->nroles; i++)
+        if ((int)cc->prog->roles[i] == s)
+            return (int)i;
+    if (i == 32) {
+        ERR(a->loc, "a policy may test at most 32 different role words");
+        return -1;
+    }
+    uint32_t *r = realloc(cc->prog->roles, (i + 1) * sizeof *r);
+    if (!r) {
+        cc->nomem = 1;
+        return -1;
+    }
+    r[i] = (uint32_t)s;
+    cc->prog->roles = r;
+    cc->prog->nroles = i + 1;
+    return (int)i;
+}
+
 static int check_call(jf_cc *cc, jf_node *n)
 {
     int id = 0, min = 0, max = 0;
@@ -494,6 +523,7 @@ static int check_call(jf_cc *cc, jf_node *n)
     case F_COUNT:
     case F_SUM:
     case F_ANY:
+    case F_ROWS:
         for (; a; a = a->next) {
             if (a->kind != N_NAME) {
                 ERR(a->loc, "%s() takes event codes", n->str);
@@ -508,6 +538,7 @@ static int check_call(jf_cc *cc, jf_node *n)
          * read: the value is kept in a hidden slot computed with the member's values */
         if (!cc->in_handler) {
             n->sym = new_slot(cc, n, "", n->str, JF_SLOT_HIDDEN, id == F_ANY ? T_BOOL : T_NUM, -1);
+            cc->slots[n->sym].min_stage = ST_MEMBER;
             add_dep(cc, cc->cur, n->sym);
         }
         return id == F_ANY ? T_BOOL : T_NUM;
@@ -555,29 +586,31 @@ static int check_call(jf_cc *cc, jf_node *n)
             ERR(a->loc, "role() takes a role word, e.g. role(secretary)");
             return T_ERR;
         }
-        {
-            int s = jf_intern_string(cc, a->str);
-            uint32_t i;
-            for (i = 0; i < cc->prog->nroles; i++)
-                if ((int)cc->prog->roles[i] == s)
-                    break;
-            if (i == cc->prog->nroles && i == 32) {
-                ERR(a->loc, "a policy may test at most 32 different role words");
-                return T_ERR;
-            }
-            if (i == cc->prog->nroles) {
-                uint32_t *r = realloc(cc->prog->roles, (i + 1) * sizeof *r);
-                if (!r) {
-                    cc->nomem = 1;
-                    return T_ERR;
-                }
-                r[i] = (uint32_t)s;
-                cc->prog->roles = r;
-                cc->prog->nroles = i + 1;
-            }
-            a->sym = (int)i;
+        a->sym = role_index(cc, a);
+        return a->sym < 0 ? T_ERR : T_BOOL;
+    case F_RANK_BRANCH:
+    case F_RANK_ORG: {
+        if (cc->in_handler || cc->in_tier_cond) {
+            ERR(n->loc, "%s() is known only once every member's values are computed", n->str);
+            return T_ERR;
         }
-        return T_BOOL;
+        int src = new_slot(cc, a, "", "ranked value", JF_SLOT_HIDDEN, T_NUM, -1);
+        int saved = cc->cur;
+        cc->cur = src;
+        int t = expect(cc, a, T_NUM, "the value ranked");
+        cc->cur = saved;
+        int dst = new_slot(cc, n, "", n->str, JF_SLOT_HIDDEN, T_NUM, -1);
+        cc->slots[dst].native = 1;
+        cc->slots[dst].rank_src = src;
+        cc->slots[dst].rank_scope = id == F_RANK_ORG;
+        cc->slots[dst].min_stage = ST_RANKED;
+        add_dep(cc, dst, src);
+        add_dep(cc, cc->cur, dst);
+        if (cc->cur_stage < ST_RANKED)
+            cc->cur_stage = ST_RANKED;
+        n->sym = dst;
+        return t == T_ERR ? T_ERR : T_NUM;
+    }
     case F_PREVIOUS:
         if (cc->in_handler) {
             ERR(n->loc, "previous() is not known while events are read");
@@ -886,7 +919,9 @@ static void check_each(jf_cc *cc, jf_node *r, int block)
                     if (role < 0)
                         ERR(e->loc, "unknown branch role '%s' (secretary, supervisor or liaison)", e->str);
                     e->aux = role;
-                    int t = jf_find_slot(cc, e->label);
+                    int t = e->period ? jf_find_slot(cc, mangle(cc, e->label, e->period)) : -1;
+                    if (t < 0)
+                        t = jf_find_slot(cc, e->label);
                     if (t < 0 || (cc->slots[t].kind != JF_SLOT_SECTION && cc->slots[t].kind != JF_SLOT_ITEM)) {
                         ERR(e->c->loc, "charge needs a section or item to charge into; '%s' is not one", e->label);
                     } else {
@@ -1151,6 +1186,165 @@ static void tier_warnings(jf_cc *cc)
     }
 }
 
+/* ---- per-period sections ---------------------------------------------------------------- */
+
+/* "Q1".."Q4", "M1".."M12" (buf holds 8 bytes). */
+static const char *period_suffix(int period, char *buf)
+{
+    unsigned k = period >= JF_PERIOD_MONTH ? (unsigned)(period - JF_PERIOD_MONTH + 1) % 100u
+                                           : (unsigned)period % 100u;
+    snprintf(buf, 8, "%c%u", period >= JF_PERIOD_MONTH ? 'M' : 'Q', k);
+    return buf;
+}
+
+/* "name@Q2": the name of a per-period copy. */
+static const char *mangle(jf_cc *cc, const char *name, int period)
+{
+    char suf[8], buf[512];
+    snprintf(buf, sizeof buf, "%s@%s", name, period_suffix(period, suf));
+    return jf_arena_strndup(&cc->ast->arena, buf, strlen(buf));
+}
+
+static jf_node *clone_tree(jf_cc *cc, const jf_node *n, int period);
+
+static jf_node *clone_list(jf_cc *cc, const jf_node *n, int period)
+{
+    jf_node *head = NULL, *tail = NULL;
+    for (; n; n = n->next) {
+        jf_node *c = clone_tree(cc, n, period);
+        if (!c)
+            return NULL;
+        if (tail)
+            tail->next = c;
+        else
+            head = c;
+        tail = c;
+    }
+    return head;
+}
+
+/* A deep copy of `n` in which every node belongs to `period` and blocks get mangled names. */
+static jf_node *clone_tree(jf_cc *cc, const jf_node *n, int period)
+{
+    if (!n)
+        return NULL;
+    jf_node *c = jf_arena_alloc(&cc->ast->arena, sizeof *c);
+    if (!c) {
+        cc->nomem = 1;
+        return NULL;
+    }
+    *c = *n;
+    c->next = NULL;
+    c->period = period;
+    c->a = clone_tree(cc, n->a, period);
+    c->b = clone_tree(cc, n->b, period);
+    c->c = clone_tree(cc, n->c, period);
+    c->d = clone_tree(cc, n->d, period);
+    c->list = clone_list(cc, n->list, period);
+    if (n->kind == N_BLOCK) {
+        char suf[8], buf[512];
+        c->str = mangle(cc, n->str, period);
+        snprintf(buf, sizeof buf, "%s · %s", n->label ? n->label : n->str, period_suffix(period, suf));
+        c->label = jf_arena_strndup(&cc->ast->arena, buf, strlen(buf));
+        c->per = NULL;
+    }
+    return c;
+}
+
+/* A let named `name` summing the per-period copies of `name`. */
+static jf_node *period_total(jf_cc *cc, const jf_node *b, const char *name, int first, int count)
+{
+    jf_node *sum = NULL;
+    for (int k = 0; k < count; k++) {
+        jf_node *ref = jf_node_new(cc->ast, N_NAME, b->loc);
+        if (!ref) {
+            cc->nomem = 1;
+            return NULL;
+        }
+        ref->str = mangle(cc, name, first + k);
+        if (!sum) {
+            sum = ref;
+        } else {
+            jf_node *add = jf_node_new(cc->ast, N_BINARY, b->loc);
+            if (!add) {
+                cc->nomem = 1;
+                return NULL;
+            }
+            add->op = OP_ADD;
+            add->a = sum;
+            add->b = ref;
+            sum = add;
+        }
+    }
+    jf_node *let = jf_node_new(cc->ast, N_LET, b->loc);
+    if (!let) {
+        cc->nomem = 1;
+        return NULL;
+    }
+    char buf[512];
+    snprintf(buf, sizeof buf, "%s (%d %s)", b->label && !strcmp(name, b->str) ? b->label : name, count,
+             count == 4 ? "quarters" : "months");
+    let->str = name;
+    let->label = jf_arena_strndup(&cc->ast->arena, buf, strlen(buf));
+    let->a = sum;
+    let->aux = 1; /* a period total: explanations show it as the sum of its copies */
+    return let;
+}
+
+/* Replaces each `section … per quarter|month` by its copies, one per period, followed by
+ * lets that sum the copies under the section's and items' own names. */
+static void expand_periods(jf_cc *cc)
+{
+    jf_node **link = &cc->ast->decls;
+    while (*link) {
+        jf_node *d = *link;
+        if (d->kind != N_BLOCK || !d->per) {
+            link = &d->next;
+            continue;
+        }
+        int first, count;
+        if (!strcmp(d->per, "quarter") || !strcmp(d->per, "季度")) {
+            first = JF_PERIOD_QUARTER;
+            count = 4;
+        } else if (!strcmp(d->per, "month") || !strcmp(d->per, "月")) {
+            first = JF_PERIOD_MONTH;
+            count = 12;
+        } else {
+            ERR(d->loc, "a section is evaluated per quarter or per month, not per '%s'", d->per);
+            d->per = NULL;
+            link = &d->next;
+            continue;
+        }
+        jf_node *after = d->next, *head = NULL, *tail = NULL;
+        for (int k = 0; k < count; k++) {
+            jf_node *c = clone_tree(cc, d, first + k);
+            if (!c)
+                return;
+            if (tail)
+                tail->next = c;
+            else
+                head = c;
+            tail = c;
+        }
+        jf_node *t = period_total(cc, d, d->str, first, count);
+        if (!t)
+            return;
+        tail->next = t;
+        tail = t;
+        for (jf_node *it = d->list; it; it = it->next)
+            if (it->kind == N_BLOCK) {
+                jf_node *ti = period_total(cc, it, it->str, first, count);
+                if (!ti)
+                    return;
+                tail->next = ti;
+                tail = ti;
+            }
+        tail->next = after;
+        *link = head;
+        link = &tail->next;
+    }
+}
+
 /* ---- the whole file -------------------------------------------------------------------- */
 
 int jf_check(jf_cc *cc)
@@ -1160,6 +1354,9 @@ int jf_check(jf_cc *cc)
     cc->vetoed_slot = -1;
     cc->cur = -1;
     jf_intern_string(cc, ""); /* offset 0 is the empty string */
+    expand_periods(cc);
+    if (cc->nomem)
+        return -1;
 
     /* pass 1: declarations, in source order */
     for (jf_node *d = cc->ast->decls; d; d = d->next) {
@@ -1172,6 +1369,11 @@ int jf_check(jf_cc *cc)
                 cc->scheme = d;
             break;
         case N_SCORED:
+            for (jf_node *r = d->a ? d->a->list : NULL; r; r = r->next) {
+                int w = role_index(cc, r);
+                if (w >= 0)
+                    p->except_roles |= 1u << w;
+            }
             for (jf_node *s = d->list; s; s = s->next) {
                 int i = status_index(s->str);
                 if (i < 0)
@@ -1183,6 +1385,8 @@ int jf_check(jf_cc *cc)
             }
             break;
         case N_EVENT: declare_event(cc, d); break;
+        case N_UNIQUE:
+        case N_CANCEL: break; /* after every event is declared (below) */
         case N_CATEGORIES:
             for (jf_node *s = d->list; s; s = s->next) {
                 if (find_category(cc, s->str) >= 0) {
@@ -1268,6 +1472,24 @@ int jf_check(jf_cc *cc)
     cc->score_slot = new_slot(cc, cc->score, "score", "总分", JF_SLOT_SCORE, T_NUM, -1);
     if (cc->nomem)
         return -1;
+
+    /* input rules: their codes are checked against the vocabulary */
+    for (jf_node *d = cc->ast->decls; d; d = d->next) {
+        if (d->kind == N_UNIQUE) {
+            int per = !strcmp(d->str, "year") || !strcmp(d->str, "年") ? 0
+                    : !strcmp(d->str, "quarter") || !strcmp(d->str, "季度") ? 1
+                    : !strcmp(d->str, "month") || !strcmp(d->str, "月") ? 2 : -1;
+            if (per < 0)
+                ERR(d->loc, "'one of' is per year, quarter or month, not per '%s'", d->str);
+            d->aux = per;
+            for (jf_node *c = d->list; c; c = c->next)
+                c->aux = use_event(cc, c, -1);
+        } else if (d->kind == N_CANCEL) {
+            for (jf_node *c = d->list; c; c = c->next)
+                c->aux = use_event(cc, c, -1);
+            d->a->aux = use_event(cc, d->a, -1);
+        }
+    }
 
     /* pass 2: definitions */
     int noutcomes = 0, has_outcomes = 0;

@@ -59,7 +59,8 @@ static uint32_t emit(emitter *e, jf_opcode op, jf_loc loc, unsigned a, unsigned 
     byte(e, (unsigned)op);
     switch (jf_opinfo_table[op].operand) {
     case JF_A_NONE: break;
-    case JF_A_CHARGE: u16(e, a); u16(e, b); break;
+    case JF_A_CHARGE:
+    case JF_A_EVPER: u16(e, a); u16(e, b); break;
     default: u16(e, a); break;
     }
     return at;
@@ -107,13 +108,14 @@ static void codes_text(jf_node *list, char *buf, size_t cap)
 }
 
 static void expr(emitter *e, jf_node *n);
+static void handler_body(emitter *e, jf_node *r, jf_node *cp);
 
 /* Σ over codes of OCC/QSUM/ROWS, with `op` picking which. */
 static void sum_codes(emitter *e, jf_node *list, jf_opcode op, jf_loc loc)
 {
     int first = 1;
     for (jf_node *c = list; c; c = c->next) {
-        emit(e, op, c->loc, (unsigned)c->aux, 0);
+        emit(e, op, c->loc, (unsigned)c->aux, (unsigned)c->period);
         if (!first)
             emit(e, JF_OP_ADD, loc, 0, 0);
         first = 0;
@@ -134,6 +136,7 @@ static void call(emitter *e, jf_node *n)
     switch (n->aux) {
     case F_COUNT: sum_codes(e, a, JF_OP_OCC, n->loc); break;
     case F_SUM: sum_codes(e, a, JF_OP_QSUM, n->loc); break;
+    case F_ROWS: sum_codes(e, a, JF_OP_ROWS, n->loc); break;
     case F_ANY:
         sum_codes(e, a, JF_OP_ROWS, n->loc);
         konst(e, jf_dec_int(0), n->loc);
@@ -250,7 +253,8 @@ static void expr(emitter *e, jf_node *n)
         break;
     }
     case N_CALL:
-        if ((n->aux == F_COUNT || n->aux == F_SUM || n->aux == F_ANY) && n->sym >= 0)
+        if ((n->aux == F_COUNT || n->aux == F_SUM || n->aux == F_ANY || n->aux == F_ROWS ||
+             n->aux == F_RANK_BRANCH || n->aux == F_RANK_ORG) && n->sym >= 0)
             emit(e, JF_OP_LOAD, n->loc, (unsigned)n->sym, 0); /* kept by the member chunk */
         else
             call(e, n);
@@ -270,10 +274,10 @@ static void each_aggregate(emitter *e, jf_node *r)
             e->cp = cp;
             if (eff->a->kind == N_NAME && (eff->a->aux == R_QTY ||
                 (eff->a->aux == R_POINTS && cp->a && cp->a->kind == N_NAME))) {
-                emit(e, JF_OP_QSUM, cp->loc, (unsigned)cp->aux, 0);
+                emit(e, JF_OP_QSUM, cp->loc, (unsigned)cp->aux, (unsigned)cp->period);
             } else {
                 expr(e, eff->a);
-                emit(e, JF_OP_OCC, cp->loc, (unsigned)cp->aux, 0);
+                emit(e, JF_OP_OCC, cp->loc, (unsigned)cp->aux, (unsigned)cp->period);
                 emit(e, JF_OP_MUL, eff->loc, 0, 0);
             }
             emit(e, eff->op < 0 ? JF_OP_SUB : JF_OP_ADD, eff->loc, 0, 0);
@@ -293,7 +297,7 @@ static void emit_rule(emitter *e, int s)
     } else if (r->kind == N_SHORT) {
         /* floor(max(0, need − Σqty)) × per, as a deduction */
         expr(e, r->a);
-        emit(e, JF_OP_QSUM, r->c->loc, (unsigned)r->c->aux, 0);
+        emit(e, JF_OP_QSUM, r->c->loc, (unsigned)r->c->aux, (unsigned)r->c->period);
         emit(e, JF_OP_SUB, r->loc, 0, 0);
         konst(e, jf_dec_int(0), r->loc);
         emit(e, JF_OP_MAX, r->loc, 0, 0);
@@ -367,6 +371,8 @@ static void emit_slot(emitter *e, int s)
     jf_cc *cc = e->cc;
     cslot *c = &cc->slots[s];
     char text[512];
+    if (c->native)
+        return; /* filled by the VM (ranks) */
     switch (c->kind) {
     case JF_SLOT_SECTION:
     case JF_SLOT_ITEM: emit_block(e, s); break;
@@ -397,7 +403,7 @@ static void emit_slot(emitter *e, int s)
             sum_codes(e, c->def->list, JF_OP_ROWS, c->def->loc);
             konst(e, jf_dec_int(0), c->def->loc);
             emit(e, JF_OP_GT, c->def->loc, 0, 0);
-        } else if (c->def->kind == N_CALL) {
+        } else if (c->def->kind == N_CALL && c->def->sym == s) {
             call(e, c->def); /* a year's total, kept for later chunks */
         } else {
             expr(e, c->def); /* quota key */
@@ -451,6 +457,18 @@ static void end_chunk(emitter *e, int chunk, jf_loc loc)
 /* ---- event chunks ------------------------------------------------------------------------- */
 
 static void handler_effects(emitter *e, jf_node *r, jf_node *cp)
+{
+    uint32_t guard = 0;
+    if (r->period) { /* a rule of a per-period copy sees only that period's events */
+        emit(e, JF_OP_INPERIOD, r->loc, (unsigned)r->period, 0);
+        guard = emit(e, JF_OP_JZ, r->loc, 0, 0);
+    }
+    handler_body(e, r, cp);
+    if (r->period)
+        patch(e, guard);
+}
+
+static void handler_body(emitter *e, jf_node *r, jf_node *cp)
 {
     e->cp = cp;
     if (r->kind == N_HIGHEST || r->kind == N_LATEST) {
@@ -613,8 +631,62 @@ int jf_codegen(jf_cc *cc)
         p->ncolumns++;
     }
 
+    /* ranks the VM computes, and the input rules */
+    for (int s = 0; s < cc->nslots; s++) {
+        if (!cc->slots[s].native)
+            continue;
+        jf_rankdef *r = realloc(p->ranks, (p->nranks + 1) * sizeof *r);
+        if (!r) {
+            cc->nomem = 1;
+            break;
+        }
+        p->ranks = r;
+        r[p->nranks].src = (uint16_t)cc->slots[s].rank_src;
+        r[p->nranks].dst = (uint16_t)s;
+        r[p->nranks].scope = (uint8_t)cc->slots[s].rank_scope;
+        p->nranks++;
+    }
+    for (jf_node *d = cc->ast->decls; d; d = d->next) {
+        if (d->kind != N_UNIQUE && d->kind != N_CANCEL)
+            continue;
+        uint32_t start = p->ncode_lists, n = 0;
+        for (jf_node *c = d->list; c; c = c->next, n++) {
+            uint16_t *l = realloc(p->code_lists, (p->ncode_lists + 1) * sizeof *l);
+            if (!l) {
+                cc->nomem = 1;
+                break;
+            }
+            p->code_lists = l;
+            l[p->ncode_lists++] = (uint16_t)c->aux;
+        }
+        if (d->kind == N_UNIQUE) {
+            jf_uniquedef *u = realloc(p->uniques, (p->nuniques + 1) * sizeof *u);
+            if (!u) {
+                cc->nomem = 1;
+                break;
+            }
+            p->uniques = u;
+            u[p->nuniques].period = (uint8_t)d->aux;
+            u[p->nuniques].codes = start;
+            u[p->nuniques].ncodes = (uint16_t)n;
+            u[p->nuniques].line = (uint32_t)d->loc.first_line;
+            p->nuniques++;
+        } else {
+            jf_canceldef *k = realloc(p->cancels, (p->ncancels + 1) * sizeof *k);
+            if (!k) {
+                cc->nomem = 1;
+                break;
+            }
+            p->cancels = k;
+            k[p->ncancels].by = (uint16_t)d->a->aux;
+            k[p->ncancels].codes = start;
+            k[p->ncancels].ncodes = (uint16_t)n;
+            p->ncancels++;
+        }
+    }
+
     /* the slot table */
-    p->slots = calloc((size_t)cc->nslots, sizeof *p->slots);
+    p->slots = calloc((size_t)(unsigned)cc->nslots + 1, sizeof *p->slots);
     if (!p->slots) {
         free(done);
         return -1;

@@ -13,7 +13,7 @@ enum { R_NONE = 0, R_SLOT, R_PARAM, R_LOCAL, R_QTY, R_NTH, R_POINTS, R_RANK, R_N
 
 /* Builtin functions (N_CALL.aux). */
 enum { F_COUNT = 1, F_SUM, F_ANY, F_MIN, F_MAX, F_FLOOR, F_ROUND, F_CLAMP, F_IF, F_ROLE,
-       F_PREVIOUS };
+       F_PREVIOUS, F_ROWS, F_RANK_BRANCH, F_RANK_ORG };
 
 /* Stages: when a value can be computed. */
 enum { ST_MEMBER = 1, ST_RANKED = 2, ST_FINAL = 3 };
@@ -39,6 +39,9 @@ typedef struct cslot {
     int capdeps;      /* allocated */
     int mark;         /* DFS state: 0 new, 1 visiting, 2 done */
     int checked;      /* lets: 0 not yet, 1 checking, 2 checked, 3 failed */
+    int native;       /* 1: the VM fills it (ranks); no code computes it */
+    int rank_src;     /* for rank slots: the slot ranked */
+    int rank_scope;   /* for rank slots: 0 branch, 1 organisation */
     int *codes;       /* events this rule reads (for explanations) */
     int ncodes;       /* how many */
 } cslot;

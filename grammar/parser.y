@@ -69,6 +69,7 @@ static void add_decl(jf_ast *ast, jf_node *d)
 %token WITH "with" CHARGE "charge" HIGHEST "highest" LATEST "latest" PERREF "per ref"
 %token LET "let" SCORE "score" VETO "veto" TIER "tier" OTHERWISE "otherwise" QUOTA "quota"
 %token BY "by" OUTCOME "outcome" COLUMN "column" AND "and" OR "or" NOT "not" IN "in"
+%token PER "per" ONEOF "one of" CANCEL "cancel" EXCEPTROLE "except role"
 %token DOTDOT ".." LE "<=" GE ">=" NE "!="
 
 %type <node> decl event_opts block_opts opt_def rules rule items item section
@@ -103,6 +104,11 @@ decls
 decl
   : SCHEME NAME opt_label { GUARD($$ = named(ast, N_SCHEME, @2, $2)); $$->label = $3; }
   | SCORED names          { GUARD($$ = NEW(N_SCORED, @1)); $$->list = $2; }
+  | SCORED names EXCEPTROLE names
+                          { GUARD($$ = NEW(N_SCORED, @1)); $$->list = $2;
+                            GUARD($$->a = NEW(N_EXCEPT, @3)); $$->a->list = $4; }
+  | ONEOF names PER NAME  { GUARD($$ = named(ast, N_UNIQUE, @4, $4)); $$->list = $2; }
+  | CANCEL names BY name  { GUARD($$ = NEW(N_CANCEL, @1)); $$->list = $2; $$->a = $4; }
   | PARAM NAME opt_label '=' expr
                           { GUARD($$ = named(ast, N_PARAM, @2, $2)); $$->label = $3; $$->a = $5; }
   | EVENT NAME opt_label event_opts
@@ -155,6 +161,7 @@ block_opts
   | block_opts FULL expr  { $$ = $1; $$->a = $3; }
   | block_opts FLOOR expr { $$ = $1; $$->b = $3; }
   | block_opts CAP expr   { $$ = $1; $$->c = $3; }
+  | block_opts PER NAME   { $$ = $1; $$->per = $3; }
   ;
 
 opt_def

@@ -120,7 +120,17 @@ int jf_disasm_instr(const jf_program *p, uint32_t offset, char *buf, size_t cap)
                      a < p->noutcomes ? jf_str(p, p->outcomes[a].actions) : "<bad outcome>");
         else if (byte == JF_OP_ROUND)
             snprintf(note, sizeof note, "%u places", a);
+        else if (byte == JF_OP_INPERIOD)
+            snprintf(note, sizeof note, "%s%u", a >= JF_PERIOD_MONTH ? "month " : "quarter ",
+                     a >= JF_PERIOD_MONTH ? a - JF_PERIOD_MONTH + 1 : a);
         break;
+    case JF_A_EVPER: {
+        static const char *const per[JF_PERIODS] = {"year", "Q1", "Q2", "Q3", "Q4", "M1", "M2", "M3", "M4",
+                                                    "M5", "M6", "M7", "M8", "M9", "M10", "M11", "M12"};
+        snprintf(buf, cap, "%s %u %s ; %s", info->name, a, b < JF_PERIODS ? per[b] : "<bad period>",
+                 a < p->nevents ? jf_str(p, p->events[a].code) : "<bad event>");
+        return size;
+    }
     case JF_A_CHARGE: {
         char s[200];
         slot_text(p, b, s, sizeof s);

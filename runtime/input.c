@@ -280,6 +280,8 @@ static int load_members(jf_input *in, const jf_program *p, const char *path, jf_
                 break;
             q = e + 1;
         }
+        if (m->rolemask & p->except_roles)
+            m->scored = 0; /* e.g. executives: listed, never scored */
         if (fail) {
             rc = jf_error_set(err, "%s: out of memory", path);
             break;
@@ -476,6 +478,75 @@ static int cmp_event(const void *x, const void *y)
     return a->line < b->line ? -1 : a->line > b->line;
 }
 
+static int code_in(const jf_program *p, uint32_t codes, uint16_t n, uint16_t code)
+{
+    for (uint16_t i = 0; i < n; i++)
+        if (p->code_lists[codes + i] == code)
+            return 1;
+    return 0;
+}
+
+/* The policy's input rules over the sorted events: one row per period, cancelling events. */
+static int input_rules(jf_input *in, const jf_program *p, const char *path, jf_error *err)
+{
+    static const char *const per_name[] = {"year", "quarter", "month"};
+    for (uint32_t u = 0; u < p->nuniques; u++) {
+        const jf_uniquedef *r = &p->uniques[u];
+        /* events are sorted by member, then date: a repeat is within the same member's run */
+        for (uint32_t i = 0; i < in->nevents; i++) {
+            const jf_event *e = &in->events[i];
+            if (!code_in(p, r->codes, r->ncodes, e->code))
+                continue;
+            int32_t key = r->period == 0 ? e->date / 10000
+                        : r->period == 1 ? e->date / 10000 * 10 + (e->date / 100 % 100 - 1) / 3
+                        : e->date / 100;
+            for (uint32_t j = i + 1; j < in->nevents && in->events[j].member == e->member; j++) {
+                const jf_event *f = &in->events[j];
+                int32_t k2 = r->period == 0 ? f->date / 10000
+                           : r->period == 1 ? f->date / 10000 * 10 + (f->date / 100 % 100 - 1) / 3
+                           : f->date / 100;
+                if (k2 != key)
+                    break;
+                if (code_in(p, r->codes, r->ncodes, f->code)) {
+                    const jf_event *later = f->line > e->line ? f : e, *first = later == f ? e : f;
+                    return jf_error_set(err, "%s:%u: member '%s' already has '%s' in this %s (line %u); policy '%s' allows one",
+                                        path, later->line, jf_input_str(in, in->members[e->member].id),
+                                        jf_str(p, p->events[first->code].code), per_name[r->period], first->line,
+                                        jf_str(p, p->name));
+                }
+            }
+        }
+    }
+    for (uint32_t c = 0; c < p->ncancels; c++) {
+        const jf_canceldef *r = &p->cancels[c];
+        for (uint32_t i = 0; i < in->nevents; i++) {
+            const jf_event *e = &in->events[i];
+            if (e->code != r->by)
+                continue;
+            if (e->ref < 0)
+                return jf_error_set(err, "%s:%u: '%s' needs the ref of the event it cancels", path, e->line,
+                                    jf_str(p, p->events[e->code].code));
+            jf_member *m = &in->members[e->member];
+            uint32_t hit = UINT32_MAX;
+            for (uint32_t j = m->first_event; j < m->first_event + m->nevents; j++) {
+                const jf_event *f = &in->events[j];
+                if (f->ref == e->ref && code_in(p, r->codes, r->ncodes, f->code) &&
+                    (f->date < e->date || (f->date == e->date && f->line < e->line)) && !f->cancelled) {
+                    hit = j;
+                    break;
+                }
+            }
+            if (hit == UINT32_MAX)
+                return jf_error_set(err, "%s:%u: '%s' with ref '%s' matches no earlier event of member '%s' that it can cancel",
+                                    path, e->line, jf_str(p, p->events[e->code].code),
+                                    jf_input_str(in, (uint32_t)e->ref), jf_input_str(in, m->id));
+            in->events[hit].cancelled = 1;
+            in->events[hit].cancelled_by = e->line;
+        }
+    }
+    return 0;
+}
+
 static int load_events(jf_input *in, const jf_program *p, const char *path, const idindex *ix,
                        jf_error *err)
 {
@@ -578,6 +649,8 @@ static int load_events(jf_input *in, const jf_program *p, const char *path, cons
         e->qty = q;
         e->note = pool_add(in, note.ptr, note.len, &fail);
         e->ref = -1;
+        e->cancelled = 0;
+        e->cancelled_by = 0;
         if (ref.len) {
             /* FNV-1a over the text, open addressing over pool offsets */
             uint32_t h = 2166136261u;
@@ -637,7 +710,7 @@ static int load_events(jf_input *in, const jf_program *p, const char *path, cons
         if (!in->min_year || y < in->min_year)
             in->min_year = y;
     }
-    return 0;
+    return input_rules(in, p, path, err);
 }
 
 int jf_input_load(jf_input *in, const jf_program *p, const char *members_path,

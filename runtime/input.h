@@ -45,6 +45,8 @@ typedef struct jf_event {
     int32_t ref;          /* interned ref (per input), -1 when empty */
     jf_dec qty;           /* qty (1 when empty for a count event) */
     uint32_t note;        /* string: note */
+    uint8_t cancelled;    /* 1: cancelled by a later event (a policy's cancel rule) */
+    uint32_t cancelled_by;/* line of the cancelling event, when cancelled */
 } jf_event;
 
 /* A whole input. */

@@ -21,6 +21,8 @@ int jf_operand_size(jf_operand f)
         return 1;
     case JF_A_CHARGE:
         return 1 + 2 + 2; /* role, slot */
+    case JF_A_EVPER:
+        return 1 + 2 + 2; /* event, period */
     case JF_A_CONST:
     case JF_A_SLOT:
     case JF_A_EVENT:

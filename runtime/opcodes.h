@@ -10,6 +10,7 @@
  *   CONST  index into the constant pool
  *   SLOT   member slot index
  *   EVENT  event-code index
+ *   EVPER  event-code index then period (0 year, 1..4 quarters, 5..16 months)
  *   JUMP   forward offset from the end of this instruction (never backward: policies terminate)
  *   NOTE   index into the note table (caps, floors, zeroing, vetoes — for explanations)
  *   PARAM  index into the parameter table
@@ -46,9 +47,10 @@
     OP(NOT,      NONE,   1, 1, ANY,    "logical not")                                          \
     OP(JMP,      JUMP,   0, 0, ANY,    "jump forward")                                         \
     OP(JZ,       JUMP,   1, 0, ANY,    "pop; jump forward when zero")                          \
-    OP(OCC,      EVENT,  0, 1, ANY,    "occurrences of an event this year")                    \
-    OP(QSUM,     EVENT,  0, 1, ANY,    "sum of qty of an event this year")                     \
-    OP(ROWS,     EVENT,  0, 1, ANY,    "rows of an event this year")                           \
+    OP(OCC,      EVPER,  0, 1, ANY,    "occurrences of an event in a period")                  \
+    OP(QSUM,     EVPER,  0, 1, ANY,    "sum of qty of an event in a period")                   \
+    OP(ROWS,     EVPER,  0, 1, ANY,    "rows of an event in a period")                         \
+    OP(INPERIOD, SMALL,  0, 1, EVENT,  "is this occurrence in period n (1..16)")               \
     OP(QTY,      NONE,   0, 1, EVENT,  "qty of this occurrence")                               \
     OP(NTH,      NONE,   0, 1, EVENT,  "occurrence number of this code this year (1-based)")   \
     OP(ACC,      SLOT,   1, 0, EVENT,  "slot += value (rule total)")                           \
@@ -73,7 +75,7 @@
 /* Operand formats. */
 typedef enum jf_operand {
     JF_A_NONE, JF_A_CONST, JF_A_SLOT, JF_A_EVENT, JF_A_JUMP, JF_A_NOTE, JF_A_PARAM,
-    JF_A_ROLE, JF_A_SMALL, JF_A_CHARGE
+    JF_A_ROLE, JF_A_SMALL, JF_A_CHARGE, JF_A_EVPER
 } jf_operand;
 
 /* Where an instruction may run. */

@@ -1,6 +1,6 @@
 /* program.c — the compiled-policy file format: writing, reading, parameters, line lookup.
  *
- * File format, version 1 (JF_FORMAT_VERSION). All integers little-endian, fixed widths;
+ * File format, version 2 (JF_FORMAT_VERSION). All integers little-endian, fixed widths;
  * i64 values are two's complement. A jf_dec is i64 num then i64 den.
  *
  *   header   "JFBC"                         4 bytes of magic
@@ -10,6 +10,7 @@
  *            u32 name, u32 title, u32 source_path            string offsets
  *            u8 scored_mask, u8 uses_history, u8 has_charges, u8 pad (0)
  *            u16 score_slot, u16 member_chunk, u16 ranked_chunk, u16 final_chunk
+ *            u32 except_roles                               role-word mask
  *   tables   in this order, each a u32 element count then the elements, each element
  *            field by field in declaration order (arrays inside structs written whole):
  *            strings     u32 byte length + bytes (empty, or ending with NUL)
@@ -27,6 +28,9 @@
  *            outcomes    u32 actions, u32 line
  *            columns     u32 name, u16 slot, u8 type
  *            params      u32 name, u32 label, dec value
+ *            ranks       u16 src, u16 dst, u8 scope
+ *            uniques     u8 period, u32 codes, u16 ncodes, u32 line
+ *            cancels     u16 by, u32 codes, u16 ncodes
  *            chunks      u8 kind, u32 start, u32 len, u16 event
  *            code        u32 byte length + bytes
  *            lines       u32 offset, u32 line, u32 col
@@ -77,6 +81,9 @@ void jf_program_free(jf_program *p)
     free(p->outcomes);
     free(p->columns);
     free(p->params);
+    free(p->ranks);
+    free(p->uniques);
+    free(p->cancels);
     free(p->chunks);
     free(p->code);
     free(p->lines);
@@ -172,6 +179,7 @@ int jf_program_write(const jf_program *p, unsigned char **out, size_t *len, jf_e
     w_u16(&w, p->member_chunk);
     w_u16(&w, p->ranked_chunk);
     w_u16(&w, p->final_chunk);
+    w_u32(&w, p->except_roles);
 
     w_u32(&w, p->strings_len);
     w_bytes(&w, p->strings, p->strings_len);
@@ -255,6 +263,26 @@ int jf_program_write(const jf_program *p, unsigned char **out, size_t *len, jf_e
         w_u32(&w, p->params[i].name);
         w_u32(&w, p->params[i].label);
         w_dec(&w, p->params[i].value);
+    }
+
+    w_u32(&w, p->nranks);
+    for (uint32_t i = 0; i < p->nranks; i++) {
+        w_u16(&w, p->ranks[i].src);
+        w_u16(&w, p->ranks[i].dst);
+        w_u8(&w, p->ranks[i].scope);
+    }
+    w_u32(&w, p->nuniques);
+    for (uint32_t i = 0; i < p->nuniques; i++) {
+        w_u8(&w, p->uniques[i].period);
+        w_u32(&w, p->uniques[i].codes);
+        w_u16(&w, p->uniques[i].ncodes);
+        w_u32(&w, p->uniques[i].line);
+    }
+    w_u32(&w, p->ncancels);
+    for (uint32_t i = 0; i < p->ncancels; i++) {
+        w_u16(&w, p->cancels[i].by);
+        w_u32(&w, p->cancels[i].codes);
+        w_u16(&w, p->cancels[i].ncodes);
     }
 
     w_u32(&w, p->nchunks);
@@ -436,6 +464,7 @@ static void parse_body(rbuf *r, jf_program *q)
     q->member_chunk = r_u16(r);
     q->ranked_chunk = r_u16(r);
     q->final_chunk = r_u16(r);
+    q->except_roles = r_u32(r);
     if (r->fail) return;
     if (flags != 0) {
         r->fail = RD_OTHER;
@@ -598,6 +627,40 @@ static void parse_body(rbuf *r, jf_program *q)
         q->params[i].name = r_u32(r);
         q->params[i].label = r_u32(r);
         q->params[i].value = r_dec(r, "parameter", i, " value");
+    }
+    if (r->fail) return;
+
+    /* ranks */
+    if (r_table(r, "ranks", 2 + 2 + 1, JF_MAX_ELEMS, sizeof(jf_rankdef), &a, &q->nranks))
+        return;
+    q->ranks = a;
+    for (uint32_t i = 0; i < q->nranks; i++) {
+        q->ranks[i].src = r_u16(r);
+        q->ranks[i].dst = r_u16(r);
+        q->ranks[i].scope = r_u8(r);
+    }
+    if (r->fail) return;
+
+    /* uniques */
+    if (r_table(r, "uniques", 1 + 4 + 2 + 4, JF_MAX_ELEMS, sizeof(jf_uniquedef), &a, &q->nuniques))
+        return;
+    q->uniques = a;
+    for (uint32_t i = 0; i < q->nuniques; i++) {
+        q->uniques[i].period = r_u8(r);
+        q->uniques[i].codes = r_u32(r);
+        q->uniques[i].ncodes = r_u16(r);
+        q->uniques[i].line = r_u32(r);
+    }
+    if (r->fail) return;
+
+    /* cancels */
+    if (r_table(r, "cancels", 2 + 4 + 2, JF_MAX_ELEMS, sizeof(jf_canceldef), &a, &q->ncancels))
+        return;
+    q->cancels = a;
+    for (uint32_t i = 0; i < q->ncancels; i++) {
+        q->cancels[i].by = r_u16(r);
+        q->cancels[i].codes = r_u32(r);
+        q->cancels[i].ncodes = r_u16(r);
     }
     if (r->fail) return;
 

@@ -13,7 +13,7 @@
 #include "error.h"
 
 #define JF_MAGIC "JFBC"
-#define JF_FORMAT_VERSION 1
+#define JF_FORMAT_VERSION 2
 #define JF_NONE 0xffffu /* "no index" in u16 fields */
 #define JF_STACK_MAX 64 /* deepest value stack a chunk may use (checked by the verifier) */
 
@@ -123,6 +123,34 @@ typedef struct jf_paramdef {
     jf_dec value;   /* current value (default from the policy, or overridden) */
 } jf_paramdef;
 
+/* Periods of a year: 0 the year, 1..4 the quarters, 5..16 the months (JF_PERIOD_MONTH + m - 1). */
+#define JF_PERIODS 17
+#define JF_PERIOD_QUARTER 1
+#define JF_PERIOD_MONTH 5
+
+/* A rank the VM computes once every member's values are known. */
+typedef struct jf_rankdef {
+    uint16_t src;   /* slot ranked (descending; competition ranking 1, 2, 2, 4) */
+    uint16_t dst;   /* slot receiving the rank */
+    uint8_t scope;  /* 0 within the branch, 1 within the whole organisation */
+} jf_rankdef;
+
+/* An input rule: at most one row of these codes per member per period. */
+typedef struct jf_uniquedef {
+    uint8_t period;  /* 0 year, 1 quarter, 2 month */
+    uint32_t codes;  /* index into code_lists */
+    uint16_t ncodes; /* how many codes */
+    uint32_t line;   /* source line, for messages */
+} jf_uniquedef;
+
+/* An input rule: a row of code `by` cancels the same member's earlier row with the same ref
+ * among `codes`; a `by` row that matches none is an input error. */
+typedef struct jf_canceldef {
+    uint16_t by;     /* the cancelling event code */
+    uint32_t codes;  /* index into code_lists: codes it may cancel */
+    uint16_t ncodes; /* how many */
+} jf_canceldef;
+
 /* A whole compiled policy. Arrays are heap-owned by the program. */
 typedef struct jf_program {
     unsigned char source_hash[32]; /* SHA-256 of the rule file it came from */
@@ -136,6 +164,7 @@ typedef struct jf_program {
     uint16_t member_chunk;         /* JF_CHUNK_MEMBER chunk */
     uint16_t ranked_chunk;         /* JF_CHUNK_RANKED chunk */
     uint16_t final_chunk;          /* JF_CHUNK_FINAL chunk */
+    uint32_t except_roles;         /* bit i: members with role word i are not scored */
     char *strings;                 /* string pool: NUL-terminated strings back to back */
     uint32_t strings_len;          /* its size */
     jf_dec *consts;  uint32_t nconsts;             /* constant pool */
@@ -150,6 +179,9 @@ typedef struct jf_program {
     jf_outcomerule *outcomes; uint32_t noutcomes;  /* outcome rules in order */
     jf_columndef *columns; uint32_t ncolumns;      /* extra output columns */
     jf_paramdef *params; uint32_t nparams;         /* parameters */
+    jf_rankdef *ranks; uint32_t nranks;            /* ranks computed after the member chunk */
+    jf_uniquedef *uniques; uint32_t nuniques;      /* input rules: one row per period */
+    jf_canceldef *cancels; uint32_t ncancels;      /* input rules: cancelling events */
     jf_chunk *chunks; uint32_t nchunks;            /* chunks */
     unsigned char *code; uint32_t code_len;        /* all bytecode */
     jf_lineinfo *lines; uint32_t nlines;           /* one entry per instruction */

@@ -325,6 +325,50 @@ static int check_notes_rules_columns(const vctx *v)
     return 0;
 }
 
+/* A code-list range [off, off + n) must lie inside code_lists. */
+static int check_codes_range(const vctx *v, const char *what, uint32_t i, uint32_t off, uint32_t n)
+{
+    if ((uint64_t)off + n > v->p->ncode_lists)
+        return jf_error_set(v->err, "%s: %s %u: code list %u..%u is outside code_lists (%u entries)",
+                            v->name, what, i, off, off + n, v->p->ncode_lists);
+    return 0;
+}
+
+/* Ranks and input rules. */
+static int check_ranks_inputs(const vctx *v)
+{
+    const jf_program *p = v->p;
+    for (uint32_t i = 0; i < p->nranks; i++) {
+        const jf_rankdef *r = &p->ranks[i];
+        if (r->src >= p->nslots || r->dst >= p->nslots)
+            return jf_error_set(v->err, "%s: rank %u: slot %u or %u is out of range (%u slots)",
+                                v->name, i, (unsigned)r->src, (unsigned)r->dst, p->nslots);
+        if (r->scope > 1)
+            return jf_error_set(v->err, "%s: rank %u: scope %u is not 0 (branch) or 1 (organisation)",
+                                v->name, i, (unsigned)r->scope);
+    }
+    for (uint32_t i = 0; i < p->nuniques; i++) {
+        const jf_uniquedef *u = &p->uniques[i];
+        if (u->period > 2)
+            return jf_error_set(v->err, "%s: unique rule %u: period %u is not 0 (year), 1 (quarter) or 2 (month)",
+                                v->name, i, (unsigned)u->period);
+        if (check_codes_range(v, "unique rule", i, u->codes, u->ncodes))
+            return -1;
+    }
+    for (uint32_t i = 0; i < p->ncancels; i++) {
+        const jf_canceldef *c = &p->cancels[i];
+        if (c->by >= p->nevents)
+            return jf_error_set(v->err, "%s: cancel rule %u: event %u is out of range (%u events)",
+                                v->name, i, (unsigned)c->by, p->nevents);
+        if (check_codes_range(v, "cancel rule", i, c->codes, c->ncodes))
+            return -1;
+    }
+    if (p->nroles < 32 && (p->except_roles >> p->nroles) != 0)
+        return jf_error_set(v->err, "%s: except_roles 0x%x names role words beyond the %u declared",
+                            v->name, p->except_roles, p->nroles);
+    return 0;
+}
+
 static int check_lines(const vctx *v)
 {
     const jf_program *p = v->p;
@@ -353,7 +397,8 @@ static int index_table(const jf_program *p, jf_operand f, const char **one, cons
     switch (f) {
     case JF_A_CONST: *one = "constant"; *many = "constants"; *n = p->nconsts; return 1;
     case JF_A_SLOT: *one = "slot"; *many = "slots"; *n = p->nslots; return 1;
-    case JF_A_EVENT: *one = "event"; *many = "events"; *n = p->nevents; return 1;
+    case JF_A_EVENT:
+    case JF_A_EVPER: *one = "event"; *many = "events"; *n = p->nevents; return 1;
     case JF_A_NOTE: *one = "note"; *many = "notes"; *n = p->nnotes; return 1;
     case JF_A_PARAM: *one = "parameter"; *many = "parameters"; *n = p->nparams; return 1;
     case JF_A_ROLE: *one = "role"; *many = "roles"; *n = p->nroles; return 1;
@@ -386,8 +431,16 @@ static int check_operand(const vctx *v, uint32_t ci, uint32_t at, jf_opcode op, 
             return jf_error_set(v->err, "%s: chunk %u at %04u: %s %u: %s index out of range "
                                 "(%u %s)",
                                 v->name, ci, at, info->name, a, one, n, n == 1 ? one : many);
-    } else if (info->operand == JF_A_SMALL) {
-        if (op == JF_OP_ROUND) {
+    }
+    if (info->operand == JF_A_EVPER && b >= JF_PERIODS)
+        return jf_error_set(v->err, "%s: chunk %u at %04u: %s %u %u: period %u is not 0..%d",
+                            v->name, ci, at, info->name, a, b, b, JF_PERIODS - 1);
+    if (info->operand == JF_A_SMALL) {
+        if (op == JF_OP_INPERIOD) {
+            if (a < 1 || a >= JF_PERIODS)
+                return jf_error_set(v->err, "%s: chunk %u at %04u: INPERIOD %u: period must be 1..%d",
+                                    v->name, ci, at, a, JF_PERIODS - 1);
+        } else if (op == JF_OP_ROUND) {
             if (a > 9)
                 return jf_error_set(v->err,
                                     "%s: chunk %u at %04u: ROUND %u: decimal places must be 0..9",
@@ -580,7 +633,7 @@ int jf_verify(const char *name, const jf_program *p, jf_error *err)
     vctx v = {name ? name : "bytecode", p, err};
     if (check_sizes(&v) || check_strings(&v) || check_chunks(&v) || check_header(&v) ||
         check_events(&v) || check_slots(&v) || check_notes_rules_columns(&v) ||
-        check_lines(&v) || check_code(&v))
+        check_ranks_inputs(&v) || check_lines(&v) || check_code(&v))
         return -1;
     return 0;
 }

@@ -14,6 +14,7 @@ typedef struct jf_refmax {
 /* The current occurrence, for event chunks. */
 typedef struct evctx {
     uint32_t evi;  /* event index in the input */
+    int32_t date;  /* its date, yyyymmdd */
     jf_dec qty;    /* qty of this occurrence (1 for a count event) */
     uint32_t nth;  /* occurrence number of its code this year */
     int32_t ref;   /* its ref */
@@ -143,9 +144,15 @@ op_JZ:
     if (jf_dec_is_zero(st[--sp]))
         NEXT(3 + U16(1));
     NEXT(3);
-op_OCC: st[sp++] = vm->occ[U16(1)]; NEXT(3);
-op_QSUM: st[sp++] = vm->qsum[U16(1)]; NEXT(3);
-op_ROWS: st[sp++] = vm->rows[U16(1)]; NEXT(3);
+op_OCC: st[sp++] = vm->occ[U16(3) * p->nevents + U16(1)]; NEXT(5);
+op_QSUM: st[sp++] = vm->qsum[U16(3) * p->nevents + U16(1)]; NEXT(5);
+op_ROWS: st[sp++] = vm->rows[U16(3) * p->nevents + U16(1)]; NEXT(5);
+op_INPERIOD: {
+    uint32_t per = U16(1), month = (uint32_t)(ec->date / 100 % 100);
+    int in = per >= JF_PERIOD_MONTH ? month == per - JF_PERIOD_MONTH + 1 : (month - 1) / 3 + 1 == per;
+    st[sp++] = in ? ONE : ZERO;
+    NEXT(3);
+}
 op_QTY: st[sp++] = ec->qty; NEXT(1);
 op_NTH: st[sp++] = jf_dec_int(ec->nth); NEXT(1);
 op_ACC:
@@ -274,9 +281,16 @@ int jf_vm_init(jf_vm *vm, const jf_program *p, const jf_input *in, jf_error *err
     vm->outcomes = calloc(nm, sizeof *vm->outcomes);
     vm->order = calloc(nm, sizeof *vm->order);
     vm->cand = calloc(nm, sizeof *vm->cand);
-    vm->occ = calloc(ne, sizeof *vm->occ);
-    vm->qsum = calloc(ne, sizeof *vm->qsum);
-    vm->rows = calloc(ne, sizeof *vm->rows);
+    vm->occ = calloc(ne * JF_PERIODS, sizeof *vm->occ);
+    vm->qsum = calloc(ne * JF_PERIODS, sizeof *vm->qsum);
+    vm->rows = calloc(ne * JF_PERIODS, sizeof *vm->rows);
+    /* totals per quarter and month are kept only when some instruction reads them */
+    for (uint32_t off = 0; off < p->code_len;) {
+        const jf_opinfo *oi = &jf_opinfo_table[p->code[off]];
+        if (oi->operand == JF_A_EVPER && (p->code[off + 3] | p->code[off + 4] << 8) != 0)
+            vm->periods = 1;
+        off += (uint32_t)jf_operand_size(oi->operand);
+    }
     vm->nth = calloc(ne, sizeof *vm->nth);
     if (!vm->slots || !vm->prev || !vm->tier || !vm->prev_tier || !vm->rank || !vm->nbranch ||
         !vm->outcomes || !vm->order || !vm->cand || !vm->occ || !vm->qsum || !vm->rows || !vm->nth) {
@@ -313,7 +327,7 @@ static int scan(jf_vm *vm, uint32_t m, int handlers, int aggs)
     const jf_member *mem = &vm->in->members[m];
     int32_t from = vm->year * 10000 + 101, to = vm->year * 10000 + 1231;
     if (aggs)
-        for (uint32_t c = 0; c < p->nevents; c++)
+        for (uint32_t c = 0; c < p->nevents * (vm->periods ? JF_PERIODS : 1); c++)
             vm->occ[c] = vm->qsum[c] = vm->rows[c] = ZERO;
     if (handlers)
         memset(vm->nth, 0, p->nevents * sizeof *vm->nth);
@@ -326,18 +340,24 @@ static int scan(jf_vm *vm, uint32_t m, int handlers, int aggs)
         if (e->date > to)
             break;
         const jf_eventdef *d = &p->events[e->code];
+        if (e->cancelled)
+            continue;
         if (aggs) {
-            jf_dec *occ = &vm->occ[e->code];
-            if (jf_dec_add(vm->rows[e->code], ONE, &vm->rows[e->code]) != JF_DEC_OK ||
-                jf_dec_add(vm->qsum[e->code], e->qty, &vm->qsum[e->code]) != JF_DEC_OK ||
-                jf_dec_add(*occ, d->measure ? ONE : e->qty, occ) != JF_DEC_OK) {
-                vm->failed = 1;
-                return jf_error_set(vm->err, "%s:%u: totals of '%s' overflow", vm->in->events_name, e->line, jf_str(p, d->code));
+            uint32_t month = (uint32_t)(e->date / 100 % 100);
+            uint32_t per[3] = {0, JF_PERIOD_QUARTER + (month - 1) / 3, JF_PERIOD_MONTH + month - 1};
+            for (int k = 0; k < (vm->periods ? 3 : 1); k++) {
+                size_t at = (size_t)per[k] * p->nevents + e->code;
+                if (jf_dec_add(vm->rows[at], ONE, &vm->rows[at]) != JF_DEC_OK ||
+                    jf_dec_add(vm->qsum[at], e->qty, &vm->qsum[at]) != JF_DEC_OK ||
+                    jf_dec_add(vm->occ[at], d->measure ? ONE : e->qty, &vm->occ[at]) != JF_DEC_OK) {
+                    vm->failed = 1;
+                    return jf_error_set(vm->err, "%s:%u: totals of '%s' overflow", vm->in->events_name, e->line, jf_str(p, d->code));
+                }
             }
         }
         if (handlers && d->handler != JF_NONE) {
             int64_t k = d->measure ? 1 : e->qty.num; /* a count row of qty k is k occurrences */
-            evctx ec = {mem->first_event + i, d->measure ? e->qty : ONE, 0, e->ref};
+            evctx ec = {mem->first_event + i, e->date, d->measure ? e->qty : ONE, 0, e->ref};
             for (int64_t j = 0; j < k; j++) {
                 ec.nth = ++vm->nth[e->code];
                 if (run_chunk(vm, d->handler, m, &ec, NULL))
@@ -382,6 +402,45 @@ static int same_keys(const rankkey *a, const rankkey *b)
         if (jf_dec_cmp(a->k[i], b->k[i]))
             return 0;
     return 1;
+}
+
+/* The policy's rank() values: competition ranks of a slot, descending, within the branch
+ * (scope 0) or the whole organisation (scope 1), among scored members. */
+static int policy_ranks(jf_vm *vm, rankkey *keys)
+{
+    const jf_program *p = vm->prog;
+    const jf_input *in = vm->in;
+    for (uint32_t r = 0; r < p->nranks; r++) {
+        const jf_rankdef *d = &p->ranks[r];
+        for (uint32_t lo = 0; lo < in->nmembers;) {
+            uint32_t hi = lo + 1;
+            if (d->scope == 1)
+                hi = in->nmembers;
+            else
+                while (hi < in->nmembers && in->members[hi].branch == in->members[lo].branch)
+                    hi++;
+            uint32_t n = 0;
+            for (uint32_t m = lo; m < hi; m++)
+                if (in->members[m].scored) {
+                    keys[n].k[0] = vm->slots[(size_t)m * vm->nslots + d->src];
+                    keys[n].nk = 1;
+                    keys[n].m = m;
+                    n++;
+                }
+            qsort(keys, n, sizeof *keys, cmp_rankkey);
+            int64_t rank = 0;
+            for (uint32_t i = 0; i < n; i++) {
+                if (i == 0 || !same_keys(&keys[i], &keys[i - 1]))
+                    rank = i + 1;
+                jf_dec *dst = &vm->slots[(size_t)keys[i].m * vm->nslots + d->dst];
+                *dst = jf_dec_int(rank);
+                if (tracing(vm, keys[i].m) && p->slots[d->dst].kind != JF_SLOT_HIDDEN)
+                    trace_push(vm, (jf_trace){.kind = JF_TR_SLOT, .slot = d->dst, .a = *dst, .tier = -1});
+            }
+            lo = hi;
+        }
+    }
+    return 0;
 }
 
 /* Ranks and tiers of the scored members in [lo, hi) (one branch). */
@@ -510,6 +569,8 @@ static int run_year(jf_vm *vm, int year)
             rc = branch_phase(vm, lo, hi, keys, phase);
             lo = hi;
         }
+        if (phase == 0 && rc == 0)
+            rc = policy_ranks(vm, keys);
         if (phase == 0)
             for (uint32_t m = 0; m < in->nmembers && rc == 0; m++)
                 if (in->members[m].scored)

@@ -57,10 +57,11 @@ typedef struct jf_vm {
     int32_t *rank;          /* per member: rank in branch */
     int32_t *nbranch;       /* per member: scored members in its branch */
     uint64_t *outcomes;     /* per member: outcome rules fired */
-    jf_dec *occ;            /* per event code: occurrences this year (scratch) */
-    jf_dec *qsum;           /* per event code: qty sum this year (scratch) */
-    jf_dec *rows;           /* per event code: rows this year (scratch) */
+    jf_dec *occ;            /* per period × event code: occurrences (scratch) */
+    jf_dec *qsum;           /* per period × event code: qty sum (scratch) */
+    jf_dec *rows;           /* per period × event code: rows (scratch) */
     uint32_t *nth;          /* per event code: occurrences seen so far (scratch) */
+    int periods;            /* 1: keep totals per quarter and month too */
     struct jf_refmax *refs; /* highest-per-matter table for one member (scratch) */
     uint32_t nrefs;         /* entries used */
     uint32_t caprefs;       /* entries allocated */

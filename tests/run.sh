@@ -27,6 +27,7 @@ for dir in tests/schemes/*/; do
     for exp in "$dir"/expected-*.csv; do
         [ -e "$exp" ] || continue
         year=$(basename "$exp" .csv | sed 's/^expected-//')
+        : >"$OUT/diff.txt"
         if "$BIN" run "rulesets/$name.jf" --members "$dir/members.csv" --events "$dir/events.csv" \
             $branches --year "$year" --format csv >"$OUT/out.csv" 2>"$OUT/err.txt" &&
             diff -u "$exp" "$OUT/out.csv" >"$OUT/diff.txt"; then
@@ -42,6 +43,7 @@ done
 for f in tests/errors/*.jf; do
     [ -e "$f" ] || continue
     exp="${f%.jf}.expected"
+    : >"$OUT/diff.txt"
     "$BIN" check "$f" >"$OUT/out.txt" 2>"$OUT/err.txt"
     rc=$?
     want_rc=1
@@ -57,6 +59,7 @@ done
 # 3. bad input: error naming file:line, nothing on stdout
 for dir in tests/input/*/; do
     [ -f "$dir/cmd" ] || continue
+    : >"$OUT/diff.txt"
     # shellcheck disable=SC2046
     (cd "$dir" && eval "\"$BIN\" run $(cat cmd)") >"$OUT/out.txt" 2>"$OUT/err.txt"
     rc=$?
