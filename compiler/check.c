@@ -969,9 +969,7 @@ static void check_block(jf_cc *cc, jf_node *b)
             ERR(b->a->loc, "'%s' is defined by an expression; it cannot also have a full value", b->str);
     }
     for (jf_node *r = b->list; r; r = r->next) {
-        if (r->kind == N_BLOCK) {
-            if (b->d)
-                ERR(r->loc, "'%s' is defined by an expression; it cannot also have items", b->str);
+        if (r->kind == N_BLOCK) { /* with `= expr` the items are named parts, not summed */
             check_block(cc, r);
             if (r->sym >= 0)
                 add_dep(cc, s, r->sym);

@@ -74,7 +74,7 @@ static void add_decl(jf_ast *ast, jf_node *d)
 
 %type <node> decl event_opts block_opts opt_def rules rule items item section
 %type <node> codepts codept effects effect opt_when names name expr primary args exprlist quota
-%type <str> opt_label
+%type <str> opt_label word
 %type <flag> opt_perref
 
 %left OR
@@ -111,7 +111,7 @@ decl
   | CANCEL names BY name  { GUARD($$ = NEW(N_CANCEL, @1)); $$->list = $2; $$->a = $4; }
   | PARAM NAME opt_label '=' expr
                           { GUARD($$ = named(ast, N_PARAM, @2, $2)); $$->label = $3; $$->a = $5; }
-  | EVENT NAME opt_label event_opts
+  | EVENT word opt_label event_opts
                           { $$ = $4; $$->str = $2; $$->label = $3; $$->loc = @2; }
   | CATEGORIES names      { GUARD($$ = NEW(N_CATEGORIES, @1)); $$->list = $2; }
   | section               { $$ = $1; }
@@ -200,11 +200,11 @@ codepts
   ;
 
 codept
-  : NAME                  { GUARD($$ = named(ast, N_CODEPT, @1, $1)); }
-  | NAME NUMBER           { GUARD($$ = named(ast, N_CODEPT, @1, $1)); GUARD($$->a = NEW(N_NUM, @2)); $$->a->num = $2; }
-  | NAME '-' NUMBER       { GUARD($$ = named(ast, N_CODEPT, @1, $1)); GUARD($$->a = NEW(N_NUM, @2));
+  : word                  { GUARD($$ = named(ast, N_CODEPT, @1, $1)); }
+  | word NUMBER           { GUARD($$ = named(ast, N_CODEPT, @1, $1)); GUARD($$->a = NEW(N_NUM, @2)); $$->a->num = $2; }
+  | word '-' NUMBER       { GUARD($$ = named(ast, N_CODEPT, @1, $1)); GUARD($$->a = NEW(N_NUM, @2));
                             if (jf_dec_neg($3, &$$->a->num) != JF_DEC_OK) $$->a->num = $3; }
-  | NAME NAME             { GUARD($$ = named(ast, N_CODEPT, @1, $1)); GUARD($$->a = named(ast, N_NAME, @2, $2)); }
+  | word NAME             { GUARD($$ = named(ast, N_CODEPT, @1, $1)); GUARD($$->a = named(ast, N_NAME, @2, $2)); }
   ;
 
 effects
@@ -238,8 +238,15 @@ names
   ;
 
 name
-  : NAME                  { GUARD($$ = named(ast, N_NAME, @1, $1)); }
-  | FULL                  { GUARD($$ = named(ast, N_NAME, @1, "full")); } /* the status */
+  : word                  { GUARD($$ = named(ast, N_NAME, @1, $1)); }
+  ;
+
+/* a name, or a keyword that is also a common word in the data: the status full, the event
+ * code veto */
+word
+  : NAME                  { $$ = $1; }
+  | FULL                  { $$ = "full"; }
+  | VETO                  { $$ = "veto"; }
   ;
 
 expr
@@ -266,8 +273,7 @@ primary
   : NUMBER                { GUARD($$ = NEW(N_NUM, @1)); $$->num = $1; }
   | PERCENT               { GUARD($$ = NEW(N_NUM, @1)); $$->num = $1; $$->op = '%'; }
   | STRING                { GUARD($$ = named(ast, N_STR, @1, $1)); }
-  | NAME                  { GUARD($$ = named(ast, N_NAME, @1, $1)); }
-  | FULL                  { GUARD($$ = named(ast, N_NAME, @1, "full")); } /* the status */
+  | word                  { GUARD($$ = named(ast, N_NAME, @1, $1)); }
   | NAME '(' args ')'     { GUARD($$ = named(ast, N_CALL, @1, $1)); $$->list = $3; }
   | IF '(' args ')'       { GUARD($$ = named(ast, N_CALL, @1, "if")); $$->list = $3; }
   | FLOOR '(' args ')'    { GUARD($$ = named(ast, N_CALL, @1, "floor")); $$->list = $3; }
