@@ -262,7 +262,10 @@ static int load_members(jf_input *in, const jf_program *p, const char *path, jf_
             size_t used = 0;
             for (uint32_t i = 0; i < p->ncategories && used < sizeof list - 32; i++)
                 used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "", jf_str(p, p->categories[i]));
-            rc = jf_error_set(err, "%s:%lu: category '%s' of member '%s' is not one this policy knows (%s)", path, line, cat.ptr, id.ptr, list);
+            if (cat.len == 0)
+                rc = jf_error_set(err, "%s:%lu: member '%s' has no category; this policy needs one of (%s)", path, line, id.ptr, list);
+            else
+                rc = jf_error_set(err, "%s:%lu: category '%s' of member '%s' is not one this policy knows (%s)", path, line, cat.ptr, id.ptr, list);
             break;
         }
         /* roles: ';'-separated words */
@@ -509,10 +512,18 @@ static int input_rules(jf_input *in, const jf_program *p, const char *path, jf_e
                     break;
                 if (code_in(p, r->codes, r->ncodes, f->code)) {
                     const jf_event *later = f->line > e->line ? f : e, *first = later == f ? e : f;
-                    return jf_error_set(err, "%s:%u: member '%s' already has '%s' in this %s (line %u); policy '%s' allows one",
+                    char when[32];
+                    int y = e->date / 10000, mo = e->date / 100 % 100;
+                    if (r->period == 0)
+                        snprintf(when, sizeof when, "%d", y);
+                    else if (r->period == 1)
+                        snprintf(when, sizeof when, "%d Q%d", y, (mo - 1) / 3 + 1);
+                    else
+                        snprintf(when, sizeof when, "%d-%02d", y, mo);
+                    return jf_error_set(err, "%s:%u: member '%s' already has '%s' in %s %s (line %u); policy '%s' allows one per %s",
                                         path, later->line, jf_input_str(in, in->members[e->member].id),
-                                        jf_str(p, p->events[first->code].code), per_name[r->period], first->line,
-                                        jf_str(p, p->name));
+                                        jf_str(p, p->events[first->code].code), per_name[r->period], when, first->line,
+                                        jf_str(p, p->name), per_name[r->period]);
                 }
             }
         }
