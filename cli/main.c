@@ -9,6 +9,7 @@
 #include "input.h"
 #include "sha256.h"
 #include "vm.h"
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,6 +43,7 @@ static const char *usage_main =
     "                            score every member\n"
     "  explain POLICY ... --member ID --year Y [--format text|json]\n"
     "                            where every point of one member came from\n"
+    "  test POLICY [DIR]         compare with the results an author worked out by hand\n"
     "\n"
     "POLICY is a rule file (.jf) or a compiled one (.jfc). 'jifen COMMAND --help' for more.\n";
 
@@ -69,6 +71,13 @@ static const char *help_for(const char *cmd)
                "Shows every rule that touched the member's score, in the policy's order: the rule's\n"
                "line, the events it used (events file line), the points, subtotals, caps and floors that\n"
                "bit, vetoes, last year's tier, the tier decision (with the quota) and the outcomes.\n";
+    if (!strcmp(cmd, "test"))
+        return "usage: jifen test POLICY [DIR] [--param NAME=VALUE]...\n\n"
+               "Runs the examples kept with a rule file: DIR (default NAME.examples beside the rule\n"
+               "file, else tests/schemes/NAME next to its folder) holds members.csv, events.csv,\n"
+               "optional branches.csv and expected-YEAR.csv files with the results the author worked\n"
+               "out. Each year is evaluated and compared row by row; every mismatch is shown with the\n"
+               "member's explanation. Exit 1 when any row differs.\n";
     return NULL;
 }
 
@@ -330,8 +339,9 @@ static const char *column_text(const jf_program *p, const jf_vm *vm, uint32_t m,
     return buf;
 }
 
-/* Runs the policy over the input; prints the results. */
-static int print_results(const opts *o, const jf_program *p, const jf_input *in, const jf_vm *vm)
+/* Prints the evaluated results in the chosen format. */
+static int print_results(const opts *o, const jf_program *p, const jf_input *in, const jf_vm *vm,
+                         FILE *out)
 {
     const char *fmt = o->format ? o->format : "table";
     int has_outcome = p->noutcomes > 0;
@@ -383,45 +393,45 @@ static int print_results(const opts *o, const jf_program *p, const jf_input *in,
     if (!strcmp(fmt, "csv")) {
         for (uint32_t c = 0; c < ncols; c++) {
             if (c)
-                fputc(',', stdout);
-            csv_field(stdout, head[c]);
+                fputc(',', out);
+            csv_field(out, head[c]);
         }
-        fputc('\n', stdout);
+        fputc('\n', out);
         for (size_t i = 0; i < nrows; i++) {
             for (uint32_t c = 0; c < ncols; c++) {
                 if (c)
-                    fputc(',', stdout);
-                csv_field(stdout, cells[i * ncols + c]);
+                    fputc(',', out);
+                csv_field(out, cells[i * ncols + c]);
             }
-            fputc('\n', stdout);
+            fputc('\n', out);
         }
     } else if (!strcmp(fmt, "json")) {
-        printf("[");
+        fprintf(out, "[");
         for (size_t i = 0; i < nrows; i++) {
             const jf_member *mem = &in->members[rowm[i]];
-            printf("%s\n  {\"member_id\": ", i ? "," : "");
-            json_string(stdout, cells[i * ncols]);
-            printf(", \"name\": ");
-            json_string(stdout, jf_input_str(in, mem->name));
-            printf(", \"branch_id\": ");
-            json_string(stdout, jf_input_str(in, mem->branch_id));
-            printf(", \"score\": %s, \"tier\": ", cells[i * ncols + 1]);
-            json_string(stdout, cells[i * ncols + 2]);
+            fprintf(out, "%s\n  {\"member_id\": ", i ? "," : "");
+            json_string(out, cells[i * ncols]);
+            fprintf(out, ", \"name\": ");
+            json_string(out, jf_input_str(in, mem->name));
+            fprintf(out, ", \"branch_id\": ");
+            json_string(out, jf_input_str(in, mem->branch_id));
+            fprintf(out, ", \"score\": %s, \"tier\": ", cells[i * ncols + 1]);
+            json_string(out, cells[i * ncols + 2]);
             for (uint32_t c = 3; c < ncols; c++) {
-                printf(", ");
-                json_string(stdout, head[c]);
+                fprintf(out, ", ");
+                json_string(out, head[c]);
                 int numeric = c >= 3 + (uint32_t)has_outcome &&
                               p->columns[c - 3 - (uint32_t)has_outcome].type == JF_T_NUM;
                 if (numeric) {
-                    printf(": %s", cells[i * ncols + c]);
+                    fprintf(out, ": %s", cells[i * ncols + c]);
                 } else {
-                    printf(": ");
-                    json_string(stdout, cells[i * ncols + c]);
+                    fprintf(out, ": ");
+                    json_string(out, cells[i * ncols + c]);
                 }
             }
-            printf("}");
+            fprintf(out, "}");
         }
-        printf("%s]\n", nrows ? "\n" : "");
+        fprintf(out, "%s]\n", nrows ? "\n" : "");
     } else { /* table: aligned by display width, with name and branch */
         size_t w[64] = {0}, wn = display_width("name"), wb = display_width("branch");
         for (uint32_t c = 0; c < ncols; c++)
@@ -441,20 +451,20 @@ static int print_results(const opts *o, const jf_program *p, const jf_input *in,
             const jf_member *mem = pass >= 0 ? &in->members[rowm[pass]] : NULL;
             const char *b = mem ? jf_input_str(in, mem->branch_id) : "branch";
             const char *nm = mem ? jf_input_str(in, mem->name) : "name";
-            printf("%s%*s  ", b, (int)(wb - display_width(b)), "");
+            fprintf(out, "%s%*s  ", b, (int)(wb - display_width(b)), "");
             for (uint32_t c = 0; c < ncols; c++) {
                 const char *t = pass >= 0 ? cells[(size_t)pass * ncols + c] : head[c];
                 size_t pad = w[c] - display_width(t);
                 if (c == 1) /* numbers right-aligned */
-                    printf("%*s%s", (int)pad, "", t);
+                    fprintf(out, "%*s%s", (int)pad, "", t);
                 else
-                    printf("%s%*s", t, c + 1 < ncols ? (int)pad : 0, "");
+                    fprintf(out, "%s%*s", t, c + 1 < ncols ? (int)pad : 0, "");
                 if (c == 0)
-                    printf("  %s%*s", nm, (int)(wn - display_width(nm)), "");
+                    fprintf(out, "  %s%*s", nm, (int)(wn - display_width(nm)), "");
                 if (c + 1 < ncols)
-                    printf("  ");
+                    fprintf(out, "  ");
             }
-            printf("\n");
+            fprintf(out, "\n");
         }
     }
     free(cells);
@@ -462,7 +472,10 @@ static int print_results(const opts *o, const jf_program *p, const jf_input *in,
     return 0;
 }
 
-/* Loads policy and input and evaluates; shared by run and explain. */
+int jf_explain_print(const jf_program *p, const jf_input *in, const jf_vm *vm, uint32_t m,
+                     const char *src, int json, FILE *out);
+
+/* Loads policy and input and evaluates; shared by run, explain and test. */
 static int evaluate(const opts *o, jf_program *p, char **src, size_t *srclen, jf_input *in, jf_vm *vm,
                     int trace_member)
 {
@@ -531,15 +544,12 @@ static int cmd_run(int argc, char **argv)
     jf_vm vm = {0};
     int rc = evaluate(&o, &p, NULL, NULL, &in, &vm, -1);
     if (rc == 0)
-        rc = print_results(&o, &p, &in, &vm);
+        rc = print_results(&o, &p, &in, &vm, stdout);
     jf_vm_free(&vm);
     jf_input_free(&in);
     jf_program_free(&p);
     return rc;
 }
-
-int jf_explain_print(const jf_program *p, const jf_input *in, const jf_vm *vm, uint32_t m,
-                     const char *src, int json, FILE *out);
 
 static int cmd_explain(int argc, char **argv)
 {
@@ -568,6 +578,243 @@ static int cmd_explain(int argc, char **argv)
     return rc;
 }
 
+/* ---- jifen test ------------------------------------------------------------------------- */
+
+/* Reads a whole text file (NULL when unreadable). */
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    size_t cap = 4096, n = 0;
+    char *buf = malloc(cap);
+    while (buf) {
+        if (n + 1 >= cap) {
+            char *b = realloc(buf, cap * 2);
+            if (!b) {
+                free(buf);
+                buf = NULL;
+                break;
+            }
+            buf = b;
+            cap *= 2;
+        }
+        size_t r = fread(buf + n, 1, cap - n - 1, f);
+        if (r == 0)
+            break;
+        n += r;
+    }
+    fclose(f);
+    if (buf)
+        buf[n] = '\0';
+    return buf;
+}
+
+/* The next line of *text (without its newline); NULL at the end. */
+static char *next_line(char **text)
+{
+    char *p = *text;
+    if (!p || !*p)
+        return NULL;
+    char *nl = strchr(p, '\n');
+    if (nl) {
+        *nl = '\0';
+        *text = nl + 1;
+    } else {
+        *text = p + strlen(p);
+    }
+    size_t n = strlen(p);
+    if (n && p[n - 1] == '\r')
+        p[n - 1] = '\0';
+    return p;
+}
+
+/* The member id at the start of a CSV row (ids are plain, unquoted words). */
+static size_t row_id(const char *row, char *id, size_t cap)
+{
+    size_t n = strcspn(row, ",");
+    snprintf(id, cap, "%.*s", (int)n, row);
+    return n;
+}
+
+static int file_exists(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (f)
+        fclose(f);
+    return f != NULL;
+}
+
+/* Runs one expected-YEAR.csv of an examples folder; returns the number of mismatched rows
+ * (-1 when the run itself failed). */
+static int test_year(const opts *base, const char *dir, const char *expfile, int year, int *rows)
+{
+    char members[1100], events[1100], branches[1100], exppath[1400];
+    if (strlen(dir) > 1000 || strlen(expfile) > 300)
+        return -1;
+    snprintf(members, sizeof members, "%s/members.csv", dir);
+    snprintf(events, sizeof events, "%s/events.csv", dir);
+    snprintf(branches, sizeof branches, "%s/branches.csv", dir);
+    snprintf(exppath, sizeof exppath, "%s/%s", dir, expfile);
+    opts o = *base;
+    o.members = members;
+    o.events = events;
+    o.branches = file_exists(branches) ? branches : NULL;
+    o.year = year;
+    o.format = "csv";
+    jf_program p = {0};
+    jf_input in = {0};
+    jf_vm vm = {0};
+    char *actual = NULL;
+    size_t alen = 0;
+    int rc = evaluate(&o, &p, NULL, NULL, &in, &vm, -1);
+    if (rc == 0) {
+        FILE *mem = open_memstream(&actual, &alen);
+        if (!mem || print_results(&o, &p, &in, &vm, mem))
+            rc = 1;
+        if (mem)
+            fclose(mem);
+    }
+    jf_vm_free(&vm);
+    jf_input_free(&in);
+    jf_program_free(&p);
+    char *expected = slurp(exppath);
+    if (rc || !expected || !actual) {
+        if (!expected)
+            fprintf(stdout, "%s: cannot read\n", exppath);
+        free(actual);
+        free(expected);
+        return -1;
+    }
+    /* compare row by row, keyed by member_id; report each difference with the explanation */
+    int bad = 0;
+    char *ep = expected, *ap = actual;
+    char *eh = next_line(&ep), *ah = next_line(&ap);
+    if (!eh || !ah || strcmp(eh, ah)) {
+        fprintf(stdout, "%s: header differs\n  expected: %s\n  actual:   %s\n", exppath, eh ? eh : "", ah ? ah : "");
+        free(actual);
+        free(expected);
+        return 1;
+    }
+    char *erow, *arow;
+    for (;;) {
+        erow = next_line(&ep);
+        arow = next_line(&ap);
+        if (!erow && !arow)
+            break;
+        (*rows)++;
+        char eid[256] = "", aid[256] = "";
+        if (erow)
+            row_id(erow, eid, sizeof eid);
+        if (arow)
+            row_id(arow, aid, sizeof aid);
+        if (erow && arow && !strcmp(erow, arow))
+            continue;
+        bad++;
+        if (!arow || (erow && strcmp(eid, aid))) {
+            fprintf(stdout, "%s %d: expected row %s, got %s\n", jf_str(&p, 0), year, erow ? erow : "(none)",
+                    arow ? arow : "(none)");
+            if (strcmp(eid, aid))
+                break; /* rows out of step: the member lists differ */
+            continue;
+        }
+        fprintf(stdout, "\n%s (%d): %s\n  expected: %s\n  actual:   %s\n", exppath, year, eid, erow, arow);
+        /* the member's explanation, to see which rule disagrees with the author */
+        opts x = o;
+        x.member = eid;
+        jf_program p2 = {0};
+        jf_input in2 = {0};
+        jf_vm vm2 = {0};
+        char *src = NULL;
+        size_t len = 0;
+        if (evaluate(&x, &p2, &src, &len, &in2, &vm2, -2) == 0)
+            jf_explain_print(&p2, &in2, &vm2, (uint32_t)vm2.trace_member, src, 0, stdout);
+        free(src);
+        jf_vm_free(&vm2);
+        jf_input_free(&in2);
+        jf_program_free(&p2);
+    }
+    free(actual);
+    free(expected);
+    return bad;
+}
+
+static int cmd_test(int argc, char **argv)
+{
+    if (argc < 1 || argv[0][0] == '-') {
+        fputs(help_for("test"), stderr);
+        return 2;
+    }
+    const char *policy = argv[0], *dir_arg = NULL;
+    int rest = 1;
+    if (argc > 1 && argv[1][0] != '-') {
+        dir_arg = argv[1];
+        rest = 2;
+    }
+    opts o;
+    if (parse_opts(argc - rest, argv + rest, &o) || o.policy) {
+        fputs(help_for("test"), stderr);
+        return 2;
+    }
+    o.policy = policy;
+    /* find the examples: the folder given, NAME.examples beside the rule file, or the
+     * repository's tests/schemes/NAME */
+    char dir[1024], stem[256];
+    const char *slash = strrchr(policy, '/');
+    const char *base = slash ? slash + 1 : policy;
+    size_t stemlen = strcspn(base, ".");
+    snprintf(stem, sizeof stem, "%.*s", (int)stemlen, base);
+    int dirlen = slash ? (int)(slash - policy) : 1;
+    const char *pdir = slash ? policy : ".";
+    if (dir_arg) {
+        snprintf(dir, sizeof dir, "%s", dir_arg);
+    } else {
+        snprintf(dir, sizeof dir, "%.*s/%s.examples", dirlen, pdir, stem);
+        char probe[1100];
+        snprintf(probe, sizeof probe, "%s/members.csv", dir);
+        if (!file_exists(probe))
+            snprintf(dir, sizeof dir, "%.*s/../tests/schemes/%s", dirlen, pdir, stem);
+    }
+    DIR *d = opendir(dir);
+    if (!d) {
+        fprintf(stderr, "jifen: no examples for %s: cannot open %s (give the folder as the second argument)\n",
+                policy, dir);
+        return 1;
+    }
+    char names[64][256];
+    int nnames = 0;
+    struct dirent *de;
+    while ((de = readdir(d)) && nnames < 64) {
+        int y;
+        char tail[8];
+        if (sscanf(de->d_name, "expected-%4d.cs%1[v]", &y, tail) == 2 && strlen(de->d_name) == 17)
+            snprintf(names[nnames++], sizeof names[0], "%s", de->d_name);
+    }
+    closedir(d);
+    qsort(names, (size_t)nnames, sizeof names[0], (int (*)(const void *, const void *))strcmp);
+    if (nnames == 0) {
+        fprintf(stderr, "jifen: %s has no expected-YEAR.csv files\n", dir);
+        return 1;
+    }
+    int passed = 0, failed = 0;
+    for (int i = 0; i < nnames; i++) {
+        int year = atoi(names[i] + 9), rows = 0;
+        int bad = test_year(&o, dir, names[i], year, &rows);
+        if (bad < 0) {
+            failed++;
+            fprintf(stdout, "%s %d: FAILED to run\n", stem, year);
+        } else if (bad) {
+            failed++;
+            fprintf(stdout, "%s %d: %d of %d rows differ from %s/%s\n", stem, year, bad, rows, dir, names[i]);
+        } else {
+            passed++;
+            fprintf(stdout, "%s %d: %d members as expected\n", stem, year, rows);
+        }
+    }
+    fprintf(stdout, "%d passed, %d failed\n", passed, failed);
+    return failed ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
@@ -592,6 +839,7 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "disasm")) return cmd_disasm(argc - 2, argv + 2);
     if (!strcmp(cmd, "run")) return cmd_run(argc - 2, argv + 2);
     if (!strcmp(cmd, "explain")) return cmd_explain(argc - 2, argv + 2);
+    if (!strcmp(cmd, "test")) return cmd_test(argc - 2, argv + 2);
     fprintf(stderr, "jifen: unknown command '%s'\n\n%s", cmd, usage_main);
     return 2;
 }

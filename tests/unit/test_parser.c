@@ -794,6 +794,20 @@ static void test_two_syntax_errors(void **state)
     parsed_free(p);
 }
 
+/* KNOWN LIMITATION (reported, not fixed here): the grammar recovers with `decls: decls error`
+ * and never calls yyerrok, so bison reports nothing more until three tokens have been
+ * shifted after the error. An error in a short following declaration (`veto )`) is
+ * swallowed, and so is anything after a broken section up to the next declaration keyword
+ * (a typo in a later item of the same section is never reported). */
+static void test_error_in_short_next_declaration(void **state)
+{
+    (void)state;
+    skip(); /* remove when the parser reports an error in the very next declaration */
+    parsed *p = parse("scheme s \"t\"\nscore = )\nveto )\n");
+    assert_int_equal(p->diags.errors, 2);
+    parsed_free(p);
+}
+
 /* Errors inside a rule of a section, and a keyword where a name must be. */
 static void test_syntax_error_messages(void **state)
 {
@@ -849,6 +863,7 @@ int main(void)
         cmocka_unit_test(test_empty),
         cmocka_unit_test(test_syntax_error_location),
         cmocka_unit_test(test_two_syntax_errors),
+        cmocka_unit_test(test_error_in_short_next_declaration),
         cmocka_unit_test(test_syntax_error_messages),
         cmocka_unit_test(test_lexical_error_fails_parse),
     };
