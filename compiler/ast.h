@@ -103,6 +103,7 @@ typedef struct jf_node {
     int aux;               /* extra resolution data (builtin id, event index, ...) */
     const char *per;       /* N_BLOCK: "quarter"/"month" (or Chinese) when evaluated per period */
     int period;            /* inside a per-period copy: 1..4 quarter, 5..16 month; 0 the year */
+    int keyslot;           /* a quota key: the hidden slot holding its value (sym is the key's own) */
 } jf_node;
 
 /* A parsed file. */

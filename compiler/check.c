@@ -1045,6 +1045,22 @@ static int compute_stage(jf_cc *cc, int s, int *path, int depth)
     return st;
 }
 
+/* A tier condition may not read a value that needs the tier (it would be computed after). */
+static void tier_cond_stage(jf_cc *cc, jf_node *n)
+{
+    if (!n)
+        return;
+    if (n->kind == N_NAME && n->aux == R_SLOT && n->sym >= 0 && cc->slots[n->sym].stage > ST_RANKED) {
+        ERR(n->loc, "a tier condition cannot use '%s': it depends on tier", n->str);
+        return;
+    }
+    tier_cond_stage(cc, n->a);
+    tier_cond_stage(cc, n->b);
+    tier_cond_stage(cc, n->c);
+    for (jf_node *e = n->list; e; e = e->next)
+        tier_cond_stage(cc, e);
+}
+
 /* ---- warnings on tiers ------------------------------------------------------------------ */
 
 /* Bounds on the score implied by a conjunction of comparisons with constants. */
@@ -1123,6 +1139,8 @@ static void score_range(jf_node *n, bounds *b)
         argc++;
     if (n->type == T_ERR)
         return;
+    /* only the outermost call's constant limits are sound bounds: inside min(), a lower
+     * bound of one argument says nothing about the result */
     if (n->aux == F_CLAMP) {
         if (argc != 3)
             return;
@@ -1130,14 +1148,10 @@ static void score_range(jf_node *n, bounds *b)
             tighten(b, OP_GE, v);
         if (const_value(n->list->next->next, &v))
             tighten(b, OP_LE, v);
-        score_range(n->list, b);
     } else if (n->aux == F_MIN || n->aux == F_MAX) {
-        for (jf_node *a = n->list; a; a = a->next) {
+        for (jf_node *a = n->list; a; a = a->next)
             if (const_value(a, &v))
                 tighten(b, n->aux == F_MIN ? OP_LE : OP_GE, v);
-            else
-                score_range(a, b);
-        }
     }
 }
 
@@ -1557,9 +1571,9 @@ int jf_check(jf_cc *cc)
                         ERR(key->loc, "a quota ranks by at most 4 keys");
                         break;
                     }
-                    key->sym = new_slot(cc, key, "", "quota key", JF_SLOT_HIDDEN, T_NUM, -1);
+                    key->keyslot = new_slot(cc, key, "", "quota key", JF_SLOT_HIDDEN, T_NUM, -1);
                     cc->in_tier_cond = 1;
-                    check_def(cc, key->sym, key, T_NUM, "a quota key");
+                    check_def(cc, key->keyslot, key, T_NUM, "a quota key");
                     cc->in_tier_cond = 0;
                 }
             }
@@ -1593,8 +1607,10 @@ int jf_check(jf_cc *cc)
         if (d->kind != N_TIER)
             continue;
         for (jf_node *key = d->list; key; key = key->next)
-            if (key->sym >= 0 && cc->slots[key->sym].stage > ST_RANKED)
+            if (key->keyslot > 0 && cc->slots[key->keyslot].stage > ST_RANKED)
                 ERR(key->loc, "a quota key cannot depend on tier");
+        if (d->a)
+            tier_cond_stage(cc, d->a);
     }
     for (int s = 0; s < cc->nslots; s++)
         if (cc->slots[s].history && cc->slots[s].stage > ST_MEMBER && s != cc->score_slot)

@@ -581,7 +581,7 @@ int jf_codegen(jf_cc *cc)
             end_chunk(&e, k, d->loc);
             t->share = (uint16_t)k;
             for (jf_node *key = d->list; key && t->nkeys < 4; key = key->next)
-                t->keys[t->nkeys++] = (uint16_t)key->sym;
+                t->keys[t->nkeys++] = (uint16_t)key->keyslot;
         }
         p->ntier_rules++;
     }
