@@ -108,15 +108,18 @@ static void event_line(const jf_program *p, const jf_input *in, uint32_t ei, con
     date_text(e->date, d);
     fmt(e->qty, q);
     const jf_eventdef *def = &p->events[e->code];
-    fprintf(out, "%s%s:%u  %s %s %s qty %s%s%s%s\n", indent, in->events_name, e->line, d,
+    char cancelled[1200] = "";
+    if (e->cancelled)
+        snprintf(cancelled, sizeof cancelled, "  (cancelled by %s:%u, counts nothing)", in->events_name,
+                 e->cancelled_by);
+    fprintf(out, "%s%s:%u  %s %s %s qty %s%s%s%s%s\n", indent, in->events_name, e->line, d,
             jf_str(p, def->code), jf_str(p, def->label), q,
-            e->ref >= 0 ? " ref " : "", e->ref >= 0 ? jf_input_str(in, (uint32_t)e->ref) : "", extra);
+            e->ref >= 0 ? " ref " : "", e->ref >= 0 ? jf_input_str(in, (uint32_t)e->ref) : "", extra, cancelled);
 }
 
 int jf_explain_print(const jf_program *p, const jf_input *in, const jf_vm *vm, uint32_t m,
                      const char *src, int json, FILE *out)
 {
-    (void)src;
     slotinfo *info = calloc(p->nslots + 1, sizeof *info);
     if (!info) {
         fprintf(stderr, "jifen: out of memory\n");
@@ -301,7 +304,17 @@ int jf_explain_print(const jf_program *p, const jf_input *in, const jf_vm *vm, u
         }
     }
     fmt(full, v);
-    fprintf(out, "%s = %s", sc, v);
+    /* the equation goes to a buffer: it is shown only when it adds up to the score */
+    char *eqtext = NULL;
+    size_t eqlen = 0;
+    FILE *eq = open_memstream(&eqtext, &eqlen);
+    if (!eq) {
+        free(order);
+        free(info);
+        fprintf(stderr, "jifen: out of memory\n");
+        return 1;
+    }
+    fprintf(eq, "%s = %s", sc, v);
     sum = full;
     for (uint32_t oi = 0; oi < norder; oi++) {
         uint32_t s = order[oi];
@@ -310,7 +323,7 @@ int jf_explain_print(const jf_program *p, const jf_input *in, const jf_vm *vm, u
             jf_dec t;
             signed_fmt(info[s].value, v);
             const char *parent = d->parent != JF_NONE ? jf_str(p, p->slots[d->parent].name) : "";
-            fprintf(out, " %s (%s", v, parent);
+            fprintf(eq, " %s (%s", v, parent);
             /* name the first event it used */
             int shown = 0;
             for (uint32_t i = 0; i < vm->ntrace && !shown; i++)
@@ -318,7 +331,7 @@ int jf_explain_print(const jf_program *p, const jf_input *in, const jf_vm *vm, u
                     const jf_event *e = &in->events[vm->trace[i].event];
                     char dt[16];
                     date_text(e->date, dt);
-                    fprintf(out, " %s %s, %s:%u", jf_str(p, p->events[e->code].label), dt, in->events_name, e->line);
+                    fprintf(eq, " %s %s, %s:%u", jf_str(p, p->events[e->code].label), dt, in->events_name, e->line);
                     shown = 1;
                 }
             for (uint32_t i = 0; i < mem->nevents && !shown; i++) {
@@ -326,11 +339,11 @@ int jf_explain_print(const jf_program *p, const jf_input *in, const jf_vm *vm, u
                 if (in_year(e, year) && slot_reads(p, s, e->code)) {
                     char dt[16];
                     date_text(e->date, dt);
-                    fprintf(out, " %s %s, %s:%u", jf_str(p, p->events[e->code].label), dt, in->events_name, e->line);
+                    fprintf(eq, " %s %s, %s:%u", jf_str(p, p->events[e->code].label), dt, in->events_name, e->line);
                     shown = 1;
                 }
             }
-            fprintf(out, "%s)", shown ? "…" : "");
+            fprintf(eq, "%s)", shown ? "…" : "");
             if (jf_dec_add(sum, info[s].value, &t) == JF_DEC_OK)
                 sum = t;
         }
@@ -342,16 +355,28 @@ int jf_explain_print(const jf_program *p, const jf_input *in, const jf_vm *vm, u
             if (jf_dec_sub(t->b, t->a, &dlt) != JF_DEC_OK || jf_dec_is_zero(dlt))
                 continue;
             signed_fmt(dlt, v);
-            fprintf(out, " %s (%s)", v, jf_str(p, p->notes[t->slot].text));
+            fprintf(eq, " %s (%s)", v, jf_str(p, p->notes[t->slot].text));
             if (jf_dec_add(sum, dlt, &nsum) == JF_DEC_OK)
                 sum = nsum;
         }
     }
+    fclose(eq);
     jf_dec resid;
-    if (jf_dec_sub(res.score, sum, &resid) == JF_DEC_OK && !jf_dec_is_zero(resid)) {
-        signed_fmt(resid, v);
-        fprintf(out, " %s (score formula, %s:%u)", v, path, p->slots[p->score_slot].line);
+    if (jf_dec_sub(res.score, sum, &resid) == JF_DEC_OK && jf_dec_is_zero(resid)) {
+        fputs(eqtext, out);
+    } else { /* not a plain sum: name the formula and quote its line */
+        uint32_t line = p->slots[p->score_slot].line;
+        const char *t = src;
+        for (uint32_t l = 1; t && l < line; l++) {
+            t = strchr(t, '\n');
+            if (t)
+                t++;
+        }
+        fprintf(out, "%s from the score formula at %s:%u", sc, path, line);
+        if (t)
+            fprintf(out, ": %.*s", (int)strcspn(t, "\r\n"), t);
     }
+    free(eqtext);
     fprintf(out, "\ntier %s · outcome %s\n\n", *tier ? tier : "(none)", *outcome ? outcome : "(none)");
 
     for (uint32_t oi = 0; oi < norder; oi++) {
@@ -385,13 +410,13 @@ int jf_explain_print(const jf_program *p, const jf_input *in, const jf_vm *vm, u
                     snprintf(extra, sizeof extra, "  → %s", pv);
                 event_line(p, in, t->event, ind2, extra, out);
             }
-            if (!events)
-                for (uint32_t i = 0; i < mem->nevents; i++) {
-                    const jf_event *e = &in->events[mem->first_event + i];
-                    if (in_year(e, year) && slot_reads(p, s, e->code))
-                        event_line(p, in, mem->first_event + i, ind2, "", out);
-                }
         }
+        if (!events && d->ncodes)
+            for (uint32_t i = 0; i < mem->nevents; i++) {
+                const jf_event *e = &in->events[mem->first_event + i];
+                if (in_year(e, year) && slot_reads(p, s, e->code))
+                    event_line(p, in, mem->first_event + i, ind2, "", out);
+            }
         for (uint32_t i = 0; i < vm->ntrace; i++) {
             const jf_trace *t = &vm->trace[i];
             if (t->kind != JF_TR_NOTE || p->notes[t->slot].slot != s)
