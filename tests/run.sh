@@ -4,6 +4,7 @@
 #                           `jifen test rulesets/NAME.jf tests/schemes/NAME` must agree on every row.
 #   tests/errors/*.jf       rule files with mistakes; `jifen check` must fail and print exactly
 #                           the .expected file next to it (message, line, column, caret).
+#   tests/explain/NAME/     `cmd` after `jifen explain`; the output must equal `expected`.
 #   tests/input/NAME/       bad input: `cmd` holds the arguments after `jifen run`; the command
 #                           must fail, print nothing on stdout, and print exactly `expected`.
 # Usage: sh tests/run.sh [BIN]   (BIN defaults to bin/jifen)
@@ -67,6 +68,19 @@ for dir in tests/input/*/; do
         echo "exit status $rc; stdout:" >>"$OUT/diff.txt"
         cat "$OUT/out.txt" >>"$OUT/diff.txt"
         bad "input $dir" "$OUT/diff.txt"
+    fi
+done
+
+# 4. explanations (numbers checked by hand against the catalog's examples: tests/explain/README.md)
+for dir in tests/explain/*/; do
+    [ -f "$dir/cmd" ] || continue
+    : >"$OUT/diff.txt"
+    (cd "$dir" && eval "\"$BIN\" explain $(cat cmd)") >"$OUT/out.txt" 2>"$OUT/err.txt"
+    if [ $? -eq 0 ] && diff -u "$dir/expected" "$OUT/out.txt" >"$OUT/diff.txt"; then
+        ok
+    else
+        cat "$OUT/err.txt" >>"$OUT/diff.txt"
+        bad "explain $dir" "$OUT/diff.txt"
     fi
 done
 
