@@ -43,6 +43,7 @@ typedef struct columns {
     const char *const *names; /* known column names */
     int n;                    /* how many */
     int idx[8];               /* field index of each known column, -1 absent */
+    size_t nfields;           /* fields in the header: every row must have as many */
 } columns;
 
 static int read_header(jf_csv *c, columns *cols, const char *const *required, jf_error *err)
@@ -68,11 +69,24 @@ static int read_header(jf_csv *c, columns *cols, const char *const *required, jf
             return jf_error_set(err, "%s:%lu: column '%s' appears twice", jf_csv_name(c), line, f[j].ptr);
         cols->idx[k] = (int)j;
     }
+    cols->nfields = nf;
     for (const char *const *q = required; *q; q++)
         for (int i = 0; i < cols->n; i++)
             if (!strcmp(cols->names[i], *q) && cols->idx[i] < 0)
                 return jf_error_set(err, "%s:%lu: missing column '%s'", jf_csv_name(c), line, *q);
     return 0;
+}
+
+/* The next data row: 1 with its fields, 0 at the end, -1 on error (including a row whose
+ * field count differs from the header's). */
+static int next_row(jf_csv *c, const columns *cols, const jf_csv_field **f, size_t *nf,
+                    unsigned long *line, jf_error *err)
+{
+    int r = jf_csv_next(c, f, nf, line, err);
+    if (r > 0 && *nf != cols->nfields)
+        return jf_error_set(err, "%s:%lu: the row has %zu fields, the header has %zu", jf_csv_name(c),
+                            *line, *nf, cols->nfields);
+    return r;
 }
 
 /* The field of known column i ("" when the column is absent). */
@@ -201,7 +215,7 @@ static int load_members(jf_input *in, const jf_program *p, const char *path, jf_
     jf_csv *c = NULL;
     if (jf_csv_open_file(&c, path, err))
         return -1;
-    columns cols = {member_cols, 6, {0}};
+    columns cols = {member_cols, 6, {0}, 0};
     int rc = read_header(c, &cols, member_req, err);
     uint32_t cap = 0;
     int fail = 0;
@@ -209,14 +223,9 @@ static int load_members(jf_input *in, const jf_program *p, const char *path, jf_
     size_t nf;
     unsigned long line;
     int r;
-    while (rc == 0 && (r = jf_csv_next(c, &f, &nf, &line, err)) != 0) {
+    while (rc == 0 && (r = next_row(c, &cols, &f, &nf, &line, err)) != 0) {
         if (r < 0) {
             rc = -1;
-            break;
-        }
-        if (nf != (size_t)(cols.idx[0] >= 0) + (cols.idx[1] >= 0) + (cols.idx[2] >= 0) +
-                      (cols.idx[3] >= 0) + (cols.idx[4] >= 0) + (cols.idx[5] >= 0)) {
-            rc = jf_error_set(err, "%s:%lu: the row has %zu fields, the header has a different number", path, line, nf);
             break;
         }
         if (in->nmembers == cap) {
@@ -349,13 +358,13 @@ static int load_branches(jf_input *in, const char *path, const char *members_pat
         jf_csv *c = NULL;
         if (jf_csv_open_file(&c, path, err))
             return -1;
-        columns cols = {branch_cols, 6, {0}};
+        columns cols = {branch_cols, 6, {0}, 0};
         rc = read_header(c, &cols, branch_req, err);
         const jf_csv_field *f;
         size_t nf;
         unsigned long line;
         int r;
-        while (rc == 0 && (r = jf_csv_next(c, &f, &nf, &line, err)) != 0) {
+        while (rc == 0 && (r = next_row(c, &cols, &f, &nf, &line, err)) != 0) {
             if (r < 0) {
                 rc = -1;
                 break;
@@ -489,6 +498,14 @@ static int code_in(const jf_program *p, uint32_t codes, uint16_t n, uint16_t cod
     return 0;
 }
 
+/* Which year (period 0), quarter (1) or month (2) a yyyymmdd date falls in, as one number. */
+static int32_t period_key(int32_t date, int period)
+{
+    return period == 0 ? date / 10000
+         : period == 1 ? date / 10000 * 10 + (date / 100 % 100 - 1) / 3
+         : date / 100;
+}
+
 /* The policy's input rules over the sorted events: one row per period, cancelling events. */
 static int input_rules(jf_input *in, const jf_program *p, const char *path, jf_error *err)
 {
@@ -500,15 +517,10 @@ static int input_rules(jf_input *in, const jf_program *p, const char *path, jf_e
             const jf_event *e = &in->events[i];
             if (!code_in(p, r->codes, r->ncodes, e->code))
                 continue;
-            int32_t key = r->period == 0 ? e->date / 10000
-                        : r->period == 1 ? e->date / 10000 * 10 + (e->date / 100 % 100 - 1) / 3
-                        : e->date / 100;
+            int32_t key = period_key(e->date, r->period);
             for (uint32_t j = i + 1; j < in->nevents && in->events[j].member == e->member; j++) {
                 const jf_event *f = &in->events[j];
-                int32_t k2 = r->period == 0 ? f->date / 10000
-                           : r->period == 1 ? f->date / 10000 * 10 + (f->date / 100 % 100 - 1) / 3
-                           : f->date / 100;
-                if (k2 != key)
+                if (period_key(f->date, r->period) != key)
                     break;
                 if (code_in(p, r->codes, r->ncodes, f->code)) {
                     const jf_event *later = f->line > e->line ? f : e, *first = later == f ? e : f;
@@ -564,7 +576,7 @@ static int load_events(jf_input *in, const jf_program *p, const char *path, cons
     jf_csv *c = NULL;
     if (jf_csv_open_file(&c, path, err))
         return -1;
-    columns cols = {event_cols, 6, {0}};
+    columns cols = {event_cols, 6, {0}, 0};
     int rc = read_header(c, &cols, event_req, err);
     uint32_t cap = 0;
     int fail = 0;
@@ -577,16 +589,9 @@ static int load_events(jf_input *in, const jf_program *p, const char *path, cons
     uint32_t *hash = calloc(hcap, sizeof *hash);
     if (!hash)
         rc = jf_error_set(err, "%s: out of memory", path);
-    size_t ncols = 0;
-    for (int i = 0; i < 6; i++)
-        ncols += cols.idx[i] >= 0;
-    while (rc == 0 && (r = jf_csv_next(c, &f, &nf, &line, err)) != 0) {
+    while (rc == 0 && (r = next_row(c, &cols, &f, &nf, &line, err)) != 0) {
         if (r < 0) {
             rc = -1;
-            break;
-        }
-        if (nf != ncols) {
-            rc = jf_error_set(err, "%s:%lu: the row has %zu fields, the header has %zu", path, line, nf, ncols);
             break;
         }
         jf_csv_field mid = field(&cols, 0, f, nf), date = field(&cols, 1, f, nf);
