@@ -8,6 +8,7 @@
 #include "input.h"
 #include "program.h"
 #include "vm.h"
+#include "output.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,19 +37,6 @@ static void signed_fmt(jf_dec v, char *buf)
     }
 }
 
-static void json_str(FILE *out, const char *s)
-{
-    fputc('"', out);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '"' || *p == '\\')
-            fprintf(out, "\\%c", *p);
-        else if (*p < 0x20)
-            fprintf(out, "\\u%04x", *p);
-        else
-            fputc(*p, out);
-    }
-    fputc('"', out);
-}
 
 static const char *slot_title(const jf_program *p, uint32_t s, char *buf, size_t cap)
 {
@@ -172,17 +160,17 @@ int jf_explain_print(const jf_program *p, const jf_input *in, const jf_vm *vm, u
 
     if (json) {
         fprintf(out, "{\"member_id\": ");
-        json_str(out, jf_input_str(in, mem->id));
+        jf_json_string(out, jf_input_str(in, mem->id));
         fprintf(out, ", \"name\": ");
-        json_str(out, jf_input_str(in, mem->name));
+        jf_json_string(out, jf_input_str(in, mem->name));
         fprintf(out, ", \"branch_id\": ");
-        json_str(out, jf_input_str(in, mem->branch_id));
+        jf_json_string(out, jf_input_str(in, mem->branch_id));
         fprintf(out, ", \"year\": %d, \"policy\": ", year);
-        json_str(out, jf_str(p, p->name));
+        jf_json_string(out, jf_str(p, p->name));
         fprintf(out, ", \"score\": %s, \"tier\": ", sc);
-        json_str(out, tier);
+        jf_json_string(out, tier);
         fprintf(out, ", \"outcome\": ");
-        json_str(out, outcome);
+        jf_json_string(out, outcome);
         fprintf(out, ",\n \"steps\": [");
         int first = 1;
         for (uint32_t oi = 0; oi < norder; oi++) {
@@ -195,7 +183,7 @@ int jf_explain_print(const jf_program *p, const jf_input *in, const jf_vm *vm, u
             fmt(info[s].value, v);
             fprintf(out, "%s\n  {\"line\": %u, \"kind\": \"%s\", \"name\": ", first ? "" : ",", d->line,
                     (const char *[]){"", "section", "item", "rule", "value", "score", "hidden", "column"}[d->kind]);
-            json_str(out, slot_title(p, s, buf, sizeof buf));
+            jf_json_string(out, slot_title(p, s, buf, sizeof buf));
             fprintf(out, ", \"value\": %s, \"events\": [", v);
             first = 0;
             int fe = 1;
@@ -210,11 +198,11 @@ int jf_explain_print(const jf_program *p, const jf_input *in, const jf_vm *vm, u
                     fmt(t->a, q);
                     date_text(e->date, dt);
                     fprintf(out, "%s{\"file_line\": %u, \"date\": \"%s\", \"event\": ", fe ? "" : ", ", e->line, dt);
-                    json_str(out, jf_str(p, p->events[e->code].code));
+                    jf_json_string(out, jf_str(p, p->events[e->code].code));
                     fprintf(out, ", \"points\": %s", q);
                     if (t->kind == JF_TR_CHARGED) {
                         fprintf(out, ", \"charged_by\": ");
-                        json_str(out, jf_input_str(in, in->members[t->from].id));
+                        jf_json_string(out, jf_input_str(in, in->members[t->from].id));
                     }
                     fprintf(out, "}");
                     fe = 0;
@@ -228,7 +216,7 @@ int jf_explain_print(const jf_program *p, const jf_input *in, const jf_vm *vm, u
                         fmt(e->qty, q);
                         date_text(e->date, dt);
                         fprintf(out, "%s{\"file_line\": %u, \"date\": \"%s\", \"event\": ", fe ? "" : ", ", e->line, dt);
-                        json_str(out, jf_str(p, p->events[e->code].code));
+                        jf_json_string(out, jf_str(p, p->events[e->code].code));
                         fprintf(out, ", \"qty\": %s}", q);
                         fe = 0;
                     }
@@ -244,7 +232,7 @@ int jf_explain_print(const jf_program *p, const jf_input *in, const jf_vm *vm, u
                 fmt(t->b, b);
                 fprintf(out, "%s{\"line\": %u, \"before\": %s, \"after\": %s, \"what\": ", fn ? "" : ", ",
                         p->notes[t->slot].line, a, b);
-                json_str(out, jf_str(p, p->notes[t->slot].text));
+                jf_json_string(out, jf_str(p, p->notes[t->slot].text));
                 fprintf(out, "}");
                 fn = 0;
             }
@@ -256,12 +244,12 @@ int jf_explain_print(const jf_program *p, const jf_input *in, const jf_vm *vm, u
             const jf_trace *t = &vm->trace[i];
             if (t->kind == JF_TR_PREVTIER) {
                 fprintf(out, "%s\n  {\"previous_tier\": ", first ? "" : ",");
-                json_str(out, t->tier >= 0 ? jf_str(p, p->tiers[t->tier]) : "");
+                jf_json_string(out, t->tier >= 0 ? jf_str(p, p->tiers[t->tier]) : "");
                 fprintf(out, "}");
                 first = 0;
             } else if (t->kind == JF_TR_TIER) {
                 fprintf(out, "%s\n  {\"tier_rule_line\": %u, \"tier\": ", first ? "" : ",", p->tier_rules[t->slot].line);
-                json_str(out, jf_str(p, p->tiers[t->tier]));
+                jf_json_string(out, jf_str(p, p->tiers[t->tier]));
                 if (t->quota >= 0)
                     fprintf(out, ", \"quota\": %d, \"place\": %d, \"tied\": %d, \"left_out\": %s", t->quota,
                             t->place, t->from, t->left_out ? "true" : "false");
@@ -269,7 +257,7 @@ int jf_explain_print(const jf_program *p, const jf_input *in, const jf_vm *vm, u
                 first = 0;
             } else if (t->kind == JF_TR_OUTCOME) {
                 fprintf(out, "%s\n  {\"outcome_rule_line\": %u, \"actions\": ", first ? "" : ",", p->outcomes[t->slot].line);
-                json_str(out, jf_str(p, p->outcomes[t->slot].actions));
+                jf_json_string(out, jf_str(p, p->outcomes[t->slot].actions));
                 fprintf(out, "}");
                 first = 0;
             }

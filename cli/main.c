@@ -5,6 +5,8 @@
  * leaves partial results behind.
  */
 #include "compiler.h"
+#include "file.h"
+#include "output.h"
 #include "disasm.h"
 #include "input.h"
 #include "sha256.h"
@@ -147,38 +149,13 @@ static int load_policy(const char *path, jf_program *p, char **src, size_t *srcl
 {
     jf_error err = {{0}};
     if (ends_with(path, ".jfc")) {
-        FILE *f = fopen(path, "rb");
-        if (!f) {
-            fprintf(stderr, "%s: cannot read: %s\n", path, strerror(errno));
+        char *buf = NULL;
+        size_t n = 0;
+        if (jf_read_file(path, (size_t)64 << 20, &buf, &n, &err)) {
+            fprintf(stderr, "%s\n", err.msg);
             return -1;
         }
-        unsigned char *buf = NULL;
-        size_t n = 0, cap = 0;
-        for (;;) {
-            if (n == cap) {
-                cap = cap ? cap * 2 : 65536;
-                if (cap > (64u << 20)) {
-                    free(buf);
-                    fclose(f);
-                    fprintf(stderr, "%s: too large for a bytecode file\n", path);
-                    return -1;
-                }
-                unsigned char *b = realloc(buf, cap);
-                if (!b) {
-                    free(buf);
-                    fclose(f);
-                    fprintf(stderr, "%s: out of memory\n", path);
-                    return -1;
-                }
-                buf = b;
-            }
-            size_t r = fread(buf + n, 1, cap - n, f);
-            if (r == 0)
-                break;
-            n += r;
-        }
-        fclose(f);
-        int rc = jf_program_read(path, buf, n, p, &err);
+        int rc = jf_program_read(path, (const unsigned char *)buf, n, p, &err);
         free(buf);
         if (rc) {
             fprintf(stderr, "%s\n", err.msg);
@@ -266,53 +243,8 @@ static int cmd_disasm(int argc, char **argv)
 
 /* ---- output ------------------------------------------------------------------------------ */
 
-/* Display width of UTF-8 text: East Asian wide characters count two columns. */
-static size_t display_width(const char *s)
-{
-    size_t w = 0;
-    for (const unsigned char *p = (const unsigned char *)s; *p;) {
-        if (*p < 0x80) { w++; p++; }
-        else if (*p >= 0xf0) { w += 2; p += 4; }
-        else if (*p >= 0xe0) {
-            unsigned cp = (unsigned)(p[0] & 0x0f) << 12 | (unsigned)(p[1] & 0x3f) << 6 | (p[2] & 0x3f);
-            w += (cp >= 0x1100 && (cp <= 0x115f || (cp >= 0x2e80 && cp <= 0xa4cf) ||
-                  (cp >= 0xac00 && cp <= 0xd7a3) || (cp >= 0xf900 && cp <= 0xfaff) ||
-                  (cp >= 0xfe30 && cp <= 0xfe4f) || (cp >= 0xff00 && cp <= 0xff60) ||
-                  (cp >= 0xffe0 && cp <= 0xffe6))) ? 2 : 1;
-            p += 3;
-        } else { w++; p += 2; }
-    }
-    return w;
-}
 
-static void csv_field(FILE *out, const char *s)
-{
-    if (strpbrk(s, ",\"\r\n")) {
-        fputc('"', out);
-        for (; *s; s++) {
-            if (*s == '"')
-                fputc('"', out);
-            fputc(*s, out);
-        }
-        fputc('"', out);
-    } else {
-        fputs(s, out);
-    }
-}
 
-static void json_string(FILE *out, const char *s)
-{
-    fputc('"', out);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '"' || *p == '\\')
-            fprintf(out, "\\%c", *p);
-        else if (*p < 0x20)
-            fprintf(out, "\\u%04x", *p);
-        else
-            fputc(*p, out);
-    }
-    fputc('"', out);
-}
 
 /* The text of one output cell (outcome, a column). `buf` holds JF_DEC_BUFSZ+ bytes. */
 static const char *tier_name(const jf_program *p, int32_t t)
@@ -394,14 +326,14 @@ static int print_results(const opts *o, const jf_program *p, const jf_input *in,
         for (uint32_t c = 0; c < ncols; c++) {
             if (c)
                 fputc(',', out);
-            csv_field(out, head[c]);
+            jf_csv_field(out, head[c]);
         }
         fputc('\n', out);
         for (size_t i = 0; i < nrows; i++) {
             for (uint32_t c = 0; c < ncols; c++) {
                 if (c)
                     fputc(',', out);
-                csv_field(out, cells[i * ncols + c]);
+                jf_csv_field(out, cells[i * ncols + c]);
             }
             fputc('\n', out);
         }
@@ -410,40 +342,40 @@ static int print_results(const opts *o, const jf_program *p, const jf_input *in,
         for (size_t i = 0; i < nrows; i++) {
             const jf_member *mem = &in->members[rowm[i]];
             fprintf(out, "%s\n  {\"member_id\": ", i ? "," : "");
-            json_string(out, cells[i * ncols]);
+            jf_json_string(out, cells[i * ncols]);
             fprintf(out, ", \"name\": ");
-            json_string(out, jf_input_str(in, mem->name));
+            jf_json_string(out, jf_input_str(in, mem->name));
             fprintf(out, ", \"branch_id\": ");
-            json_string(out, jf_input_str(in, mem->branch_id));
+            jf_json_string(out, jf_input_str(in, mem->branch_id));
             fprintf(out, ", \"score\": %s, \"tier\": ", cells[i * ncols + 1]);
-            json_string(out, cells[i * ncols + 2]);
+            jf_json_string(out, cells[i * ncols + 2]);
             for (uint32_t c = 3; c < ncols; c++) {
                 fprintf(out, ", ");
-                json_string(out, head[c]);
+                jf_json_string(out, head[c]);
                 int numeric = c >= 3 + (uint32_t)has_outcome &&
                               p->columns[c - 3 - (uint32_t)has_outcome].type == JF_T_NUM;
                 if (numeric) {
                     fprintf(out, ": %s", cells[i * ncols + c]);
                 } else {
                     fprintf(out, ": ");
-                    json_string(out, cells[i * ncols + c]);
+                    jf_json_string(out, cells[i * ncols + c]);
                 }
             }
             fprintf(out, "}");
         }
         fprintf(out, "%s]\n", nrows ? "\n" : "");
     } else { /* table: aligned by display width, with name and branch */
-        size_t w[64] = {0}, wn = display_width("name"), wb = display_width("branch");
+        size_t w[64] = {0}, wn = jf_display_width("name"), wb = jf_display_width("branch");
         for (uint32_t c = 0; c < ncols; c++)
-            w[c] = display_width(head[c]);
+            w[c] = jf_display_width(head[c]);
         for (size_t i = 0; i < nrows; i++) {
             const jf_member *mem = &in->members[rowm[i]];
-            size_t x = display_width(jf_input_str(in, mem->name));
+            size_t x = jf_display_width(jf_input_str(in, mem->name));
             if (x > wn) wn = x;
-            x = display_width(jf_input_str(in, mem->branch_id));
+            x = jf_display_width(jf_input_str(in, mem->branch_id));
             if (x > wb) wb = x;
             for (uint32_t c = 0; c < ncols; c++) {
-                x = display_width(cells[i * ncols + c]);
+                x = jf_display_width(cells[i * ncols + c]);
                 if (x > w[c]) w[c] = x;
             }
         }
@@ -451,16 +383,16 @@ static int print_results(const opts *o, const jf_program *p, const jf_input *in,
             const jf_member *mem = pass >= 0 ? &in->members[rowm[pass]] : NULL;
             const char *b = mem ? jf_input_str(in, mem->branch_id) : "branch";
             const char *nm = mem ? jf_input_str(in, mem->name) : "name";
-            fprintf(out, "%s%*s  ", b, (int)(wb - display_width(b)), "");
+            fprintf(out, "%s%*s  ", b, (int)(wb - jf_display_width(b)), "");
             for (uint32_t c = 0; c < ncols; c++) {
                 const char *t = pass >= 0 ? cells[(size_t)pass * ncols + c] : head[c];
-                size_t pad = w[c] - display_width(t);
+                size_t pad = w[c] - jf_display_width(t);
                 if (c == 1) /* numbers right-aligned */
                     fprintf(out, "%*s%s", (int)pad, "", t);
                 else
                     fprintf(out, "%s%*s", t, c + 1 < ncols ? (int)pad : 0, "");
                 if (c == 0)
-                    fprintf(out, "  %s%*s", nm, (int)(wn - display_width(nm)), "");
+                    fprintf(out, "  %s%*s", nm, (int)(wn - jf_display_width(nm)), "");
                 if (c + 1 < ncols)
                     fprintf(out, "  ");
             }
@@ -580,36 +512,6 @@ static int cmd_explain(int argc, char **argv)
 
 /* ---- jifen test ------------------------------------------------------------------------- */
 
-/* Reads a whole text file (NULL when unreadable). */
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 4096, n = 0;
-    char *buf = malloc(cap);
-    while (buf) {
-        if (n + 1 >= cap) {
-            char *b = realloc(buf, cap * 2);
-            if (!b) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = b;
-            cap *= 2;
-        }
-        size_t r = fread(buf + n, 1, cap - n - 1, f);
-        if (r == 0)
-            break;
-        n += r;
-    }
-    fclose(f);
-    if (buf)
-        buf[n] = '\0';
-    return buf;
-}
-
 /* The next line of *text (without its newline); NULL at the end. */
 static char *next_line(char **text)
 {
@@ -678,7 +580,11 @@ static int test_year(const opts *base, const char *dir, const char *expfile, int
     jf_vm_free(&vm);
     jf_input_free(&in);
     jf_program_free(&p);
-    char *expected = slurp(exppath);
+    char *expected = NULL;
+    size_t explen = 0;
+    jf_error rerr = {{0}};
+    if (jf_read_file(exppath, (size_t)1 << 30, &expected, &explen, &rerr))
+        expected = NULL;
     if (rc || !expected || !actual) {
         if (!expected)
             fprintf(stdout, "%s: cannot read\n", exppath);

@@ -3,6 +3,7 @@
 #include "parser.h"
 #include "lexer.h"
 #include "sha256.h"
+#include "file.h"
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,56 +54,13 @@ int jf_compile_ast(jf_ast *ast, jf_diags *diags, jf_program *out)
     return 0;
 }
 
-/* Reads a whole file into a NUL-terminated buffer. */
-static int read_file(const char *path, char **out, size_t *len, jf_error *err)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return jf_error_set(err, "%s: cannot read: %s", path, strerror(errno));
-    size_t cap = 4096, n = 0;
-    char *buf = malloc(cap);
-    while (buf) {
-        if (n + 1 >= cap) {
-            if (cap > (64u << 20)) {
-                free(buf);
-                fclose(f);
-                return jf_error_set(err, "%s: file too large for a rule file", path);
-            }
-            char *b = realloc(buf, cap * 2);
-            if (!b) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = b;
-            cap *= 2;
-        }
-        size_t r = fread(buf + n, 1, cap - n - 1, f);
-        n += r;
-        if (r == 0)
-            break;
-    }
-    int bad = ferror(f);
-    fclose(f);
-    if (!buf)
-        return jf_error_set(err, "%s: out of memory", path);
-    if (bad) {
-        free(buf);
-        return jf_error_set(err, "%s: read error", path);
-    }
-    buf[n] = '\0';
-    *out = buf;
-    *len = n;
-    return 0;
-}
-
 int jf_compile_file(const char *path, FILE *diag_out, int *warnings, jf_program *out,
                     char **src_out, size_t *src_len_out, jf_error *err)
 {
     char *src = NULL;
     size_t len = 0;
     memset(out, 0, sizeof *out);
-    if (read_file(path, &src, &len, err))
+    if (jf_read_file(path, (size_t)64 << 20, &src, &len, err))
         return -1;
     jf_ast ast;
     memset(&ast, 0, sizeof ast);

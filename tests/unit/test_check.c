@@ -404,8 +404,10 @@ static void test_block_definitions(void **state)
               "'B' is defined by an expression; it cannot also have a full value");
     one_error(PRE "section B \"B\" = A\n  each x deduct 1\nscore = B\n", 9, 3,
               "'B' is defined by an expression; it cannot also have rules");
-    one_error(PRE "section B \"B\" = A\n  item C \"C\"\nscore = B\n", 9, 8,
-              "'B' is defined by an expression; it cannot also have items");
+    /* items under a defined block are named parts, not summed: allowed */
+    compiled *c = compile(PRE "section B \"B\" = C * 2\n  item C \"C\" full 5\nscore = A + B\n");
+    expect_counts(c, 0, 0);
+    compiled_free(c);
     one_error(PRE "param p \"p\" = A\nscore = A\n", 8, 15,
               "a parameter's value must be a number or a percentage");
 }
@@ -517,18 +519,22 @@ static void test_quota_errors(void **state)
               40, "a quota key must be a number, not a condition");
 }
 
-/* KNOWN BUG (reported, not fixed here): a tier condition may read a value that depends on
- * tier through a `let`. Directly (`tier t if tier = t`) it is an error, and a quota key
- * that depends on tier is an error, but through a let it compiles: the let is computed in
- * the FINAL chunk, after the tier conditions ran, so the condition reads 0 and tiers come
- * out wrong (with `tier bad if not 优`, every member not yet placed gets 'bad'). */
+/* A tier condition may not read a value that depends on tier, directly (above) or through a
+ * let: the let is computed in the FINAL chunk, after the conditions run. (Found by this
+ * suite; fixed in check.c by df8c991.) */
 static void test_tier_condition_depending_on_tier(void **state)
 {
     (void)state;
-    skip(); /* remove when check.c rejects tier conditions whose stage is FINAL */
-    compiled *c = compile(PRE "score = A\nlet 优 = tier = good\ntier good if score >= 10\n"
-                              "tier bad if not 优\ntier ok otherwise\n");
-    expect_counts(c, 1, 0);
+    one_error(PRE "score = A\nlet 优 = tier = good\ntier good if score >= 10\n"
+                  "tier bad if not 优\ntier ok otherwise\n",
+              11, 17, "a tier condition cannot use '优': it depends on tier");
+    /* two lets deep */
+    one_error(PRE "score = A\nlet t1 = if(tier = good, 1, 0)\nlet t2 = t1 + 1\n"
+                  "tier good if score >= 10\ntier bad if t2 > 1\ntier ok otherwise\n",
+              12, 13, "a tier condition cannot use 't2': it depends on tier");
+    /* a ranked value is fine in a tier condition */
+    compiled *c = compile(PRE "score = A\nlet r = rank\ntier top if r <= 3\ntier ok otherwise\n");
+    expect_counts(c, 0, 0);
     compiled_free(c);
 }
 
@@ -625,16 +631,19 @@ static void test_warning_unreachable_score(void **state)
     compiled_free(c);
 }
 
-/* KNOWN BUG (reported, not fixed here): score_range() descends into every argument of
- * min()/max(), so a lower bound found inside min(...) (or an upper bound inside max(...))
- * is taken as a bound of the whole score. With score = min(max(A, 60), 100 - 10 * count(x))
- * the score can be 50, yet a tier for score < 60 is warned as unreachable. */
+/* Only the outermost min/max/clamp limits bound the score: a lower bound inside min(...) (or
+ * an upper bound inside max(...)) is not a bound of the result. With
+ * score = min(max(A, 60), 100 - 10 * count(x)) the score can be 50, so a tier for
+ * score < 60 is reachable. (Found by this suite; fixed in check.c by df8c991.) */
 static void test_warning_unreachable_false_positive(void **state)
 {
     (void)state;
-    skip(); /* remove when score_range() only keeps sound bounds */
     compiled *c = compile(PRE "score = min(max(A, 60), 100 - 10 * count(x))\n"
                               "tier low if score < 60\ntier ok otherwise\n");
+    expect_counts(c, 0, 0);
+    compiled_free(c);
+    c = compile(PRE "score = max(min(A, 100), 20 * count(x))\n"
+                    "tier high if score > 100\ntier ok otherwise\n");
     expect_counts(c, 0, 0);
     compiled_free(c);
 }
