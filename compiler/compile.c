@@ -54,6 +54,43 @@ int jf_compile_ast(jf_ast *ast, jf_diags *diags, jf_program *out)
     return 0;
 }
 
+/* Location of the first invalid UTF-8 sequence (first_line 0 when the text is valid). */
+static jf_loc utf8_problem(const char *src, size_t len)
+{
+    jf_loc loc = {0, 0, 0, 0};
+    int line = 1, col = 1;
+    const unsigned char *s = (const unsigned char *)src;
+    for (size_t i = 0; i < len;) {
+        unsigned c = s[i];
+        size_t n = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 : (c & 0xf8) == 0xf0 ? 4 : 0;
+        int ok = n != 0 && i + n <= len && !(c >= 0xc0 && c < 0xc2) && c < 0xf5;
+        for (size_t k = 1; ok && k < n; k++)
+            ok = (s[i + k] & 0xc0) == 0x80;
+        if (ok && n == 3) { /* no overlongs, no surrogates */
+            unsigned cp = (c & 0x0f) << 12 | (s[i + 1] & 0x3fu) << 6 | (s[i + 2] & 0x3fu);
+            ok = cp >= 0x800 && (cp < 0xd800 || cp > 0xdfff);
+        }
+        if (ok && n == 4) {
+            unsigned cp = (c & 0x07) << 18 | (s[i + 1] & 0x3fu) << 12 | (s[i + 2] & 0x3fu) << 6 | (s[i + 3] & 0x3fu);
+            ok = cp >= 0x10000 && cp <= 0x10ffff;
+        }
+        if (!ok) {
+            loc.first_line = loc.last_line = line;
+            loc.first_column = col;
+            loc.last_column = col + 1;
+            return loc;
+        }
+        if (c == '\n') {
+            line++;
+            col = 1;
+        } else {
+            col += (int)n;
+        }
+        i += n;
+    }
+    return loc;
+}
+
 int jf_compile_file(const char *path, FILE *diag_out, int *warnings, jf_program *out,
                     char **src_out, size_t *src_len_out, jf_error *err)
 {
@@ -68,8 +105,11 @@ int jf_compile_file(const char *path, FILE *diag_out, int *warnings, jf_program 
     jf_diags_init(&diags, path, src, len);
     jf_program prog;
     int rc = 1;
+    jf_loc bad = utf8_problem(src, len);
     if (memchr(src, '\0', len)) {
         jf_diag_add(&diags, JF_SEV_ERROR, (jf_loc){1, 1, 1, 1}, "the rule file contains a NUL byte");
+    } else if (bad.first_line) {
+        jf_diag_add(&diags, JF_SEV_ERROR, bad, "invalid UTF-8 (a rule file is UTF-8 text)");
     } else if (jf_parse(&ast, &diags, path, src, len) == 0 &&
                jf_compile_ast(&ast, &diags, &prog) == 0) {
         jf_sha256_buf(src, len, prog.source_hash);
