@@ -235,6 +235,18 @@ static int cmd_disasm(int argc, char **argv)
     size_t len = 0;
     if (load_policy(argv[0], &p, &src, &len))
         return 1;
+    if (!src) { /* a .jfc: show the source lines when its rule file is still the same */
+        jf_error err = {{0}};
+        unsigned char h[32];
+        if (jf_read_file(jf_str(&p, p.source_path), (size_t)64 << 20, &src, &len, &err) == 0) {
+            jf_sha256_buf(src, len, h);
+            if (memcmp(h, p.source_hash, sizeof h)) {
+                free(src);
+                src = NULL;
+                len = 0;
+            }
+        }
+    }
     jf_disasm_program(&p, src, len, stdout);
     free(src);
     jf_program_free(&p);

@@ -23,7 +23,11 @@ static int status_index(const char *s)
 }
 
 /* Builtin functions with English and Chinese names and their argument counts. */
-static const struct { const char *en, *zh; int id, min, max; } functions[] = {
+static const struct {
+    const char *en, *zh; /* English and Chinese name */
+    int id;              /* F_* */
+    int min, max;        /* argument count */
+} functions[] = {
     {"count", "次数", F_COUNT, 1, 64},   {"sum", "合计", F_SUM, 1, 64},
     {"any", "有", F_ANY, 1, 64},         {"min", "最小", F_MIN, 2, 64},
     {"max", "最大", F_MAX, 2, 64},       {"floor", "取整", F_FLOOR, 1, 1},
@@ -35,14 +39,19 @@ static const struct { const char *en, *zh; int id, min, max; } functions[] = {
 };
 
 /* Builtin names usable in expressions. */
-static const struct { const char *en, *zh; int ref; } builtin_names[] = {
+static const struct {
+    const char *en, *zh; /* English and Chinese name */
+    int ref;             /* R_* */
+} builtin_names[] = {
     {"qty", "数量", R_QTY},       {"nth", "第几次", R_NTH},   {"points", "分值", R_POINTS},
     {"rank", "名次", R_RANK},     {"n", "人数", R_NMEM},      {"status", "身份", R_STATUS},
     {"category", "类别", R_CATEGORY}, {"vetoed", "被否决", R_VETOED},
 };
 
 /* Branch roles a charge may name. */
-static const struct { const char *en, *zh; } charge_roles[] = {
+static const struct {
+    const char *en, *zh; /* English and Chinese name, in the VM's order 0, 1, 2 */
+} charge_roles[] = {
     {"secretary", "书记"}, {"supervisor", "分管领导"}, {"liaison", "联系领导"},
 };
 
@@ -1612,9 +1621,6 @@ int jf_check(jf_cc *cc)
         if (d->a)
             tier_cond_stage(cc, d->a);
     }
-    for (int s = 0; s < cc->nslots; s++)
-        if (cc->slots[s].history && cc->slots[s].stage > ST_MEMBER && s != cc->score_slot)
-            ERR(cc->slots[s].def->loc, "previous() of '%s' is not kept: it depends on rank or tier", cc->slots[s].name);
 
     /* warnings */
     for (uint32_t i = 0; i < p->nevents; i++)

@@ -172,13 +172,17 @@ static const struct {
     {"tier", "等次", NULL, TIER},
     {"otherwise", "否则", NULL, OTHERWISE},
     {"quota", "名额", NULL, QUOTA},
-    {"by", "排序", NULL, BY},
+    {"by", "排序", "依据", BY},
     {"outcome", "处置", NULL, OUTCOME},
     {"column", "列", NULL, COLUMN},
     {"and", "且", "并且", AND},
     {"or", "或", NULL, OR},
     {"not", "非", NULL, NOT},
     {"in", "属于", NULL, IN},
+    {"per", "每", NULL, PER},
+    {"one of", "仅一条", NULL, ONEOF},
+    {"cancel", "撤销", NULL, CANCEL},
+    {"except role", "除角色", NULL, EXCEPTROLE},
 };
 
 /* Every keyword: the English and each Chinese spelling give the same token. */
@@ -221,6 +225,11 @@ static void test_multiword_keywords(void **state)
     (void)state;
     assert_int_equal(one_token("each  short\tof"), SHORT);
     assert_int_equal(one_token("per \t ref"), PERREF);
+    assert_int_equal(one_token("one  of"), ONEOF);
+    assert_int_equal(one_token("except\trole"), EXCEPTROLE);
+    /* "per" alone, then a name; 每 alone versus 每次 and 每少于 */
+    expect_kinds("per quarter", PER, NAME, 0);
+    expect_kinds("每 季度 每次 每少于", PER, NAME, EACH, SHORT, 0);
     /* "each" alone, then a name */
     expect_kinds("each shortage", EACH, NAME, 0);
     /* across a newline it is not one keyword */
