@@ -167,6 +167,8 @@ static int check_chunks(const vctx *v)
             return jf_error_set(v->err, "%s: chunk %u: event %u is out of range (%u events)",
                                 v->name, i, (unsigned)c->event, p->nevents);
     }
+    /* code bytes outside every chunk are never verified, so nothing may read them: the VM
+     * only ever decodes inside chunks */
     return 0;
 }
 
@@ -329,8 +331,8 @@ static int check_notes_rules_columns(const vctx *v)
 static int check_codes_range(const vctx *v, const char *what, uint32_t i, uint32_t off, uint32_t n)
 {
     if ((uint64_t)off + n > v->p->ncode_lists)
-        return jf_error_set(v->err, "%s: %s %u: code list %u..%u is outside code_lists (%u entries)",
-                            v->name, what, i, off, off + n, v->p->ncode_lists);
+        return jf_error_set(v->err, "%s: %s %u: code list %u..%llu is outside code_lists (%u entries)",
+                            v->name, what, i, off, (unsigned long long)off + n, v->p->ncode_lists);
     return 0;
 }
 

@@ -285,11 +285,14 @@ int jf_vm_init(jf_vm *vm, const jf_program *p, const jf_input *in, jf_error *err
     vm->qsum = calloc(ne * JF_PERIODS, sizeof *vm->qsum);
     vm->rows = calloc(ne * JF_PERIODS, sizeof *vm->rows);
     /* totals per quarter and month are kept only when some instruction reads them */
-    for (uint32_t off = 0; off < p->code_len;) {
-        const jf_opinfo *oi = &jf_opinfo_table[p->code[off]];
-        if (oi->operand == JF_A_EVPER && (p->code[off + 3] | p->code[off + 4] << 8) != 0)
-            vm->periods = 1;
-        off += (uint32_t)jf_operand_size(oi->operand);
+    for (uint32_t c = 0; c < p->nchunks; c++) { /* verified chunks only: bytes outside them are never read */
+        const jf_chunk *ch = &p->chunks[c];
+        for (uint32_t off = ch->start; off < ch->start + ch->len;) {
+            const jf_opinfo *oi = &jf_opinfo_table[p->code[off]];
+            if (oi->operand == JF_A_EVPER && (p->code[off + 3] | p->code[off + 4] << 8) != 0)
+                vm->periods = 1;
+            off += (uint32_t)jf_operand_size(oi->operand);
+        }
     }
     vm->nth = calloc(ne, sizeof *vm->nth);
     if (!vm->slots || !vm->prev || !vm->tier || !vm->prev_tier || !vm->rank || !vm->nbranch ||

@@ -2,8 +2,10 @@
  *
  * A small valid program is built by hand (constants, slots, an event with a handler, the
  * member/ranked/final chunks, a tier rule with condition and share chunks). It must
- * round-trip write -> read unchanged and disassemble. Then each rule the reader and the
- * verifier enforce gets one bad program: the valid one mutated in memory, written with
+ * round-trip write -> read unchanged and disassemble. A second valid program adds what
+ * format version 2 brought (except_roles, ranks, one-per-period and cancelling input rules,
+ * OCC/QSUM/ROWS with a period, INPERIOD) and must round-trip too. Then each rule the reader
+ * and the verifier enforce gets one bad program: a valid one mutated in memory, written with
  * jf_program_write (so the checksum is right), read back, and the exact message checked.
  */
 #include <setjmp.h>
@@ -22,7 +24,13 @@
 #include "sha256.h"
 
 #define FILE_NAME "t.jfc" /* name used in every message */
-#define HDR_LEN 64        /* bytes before the string pool in format version 1 */
+
+/* Header layout of format version 2 (see program.c): magic 4, version 2, flags 2,
+ * SHA-256 32, name/title/source_path 3 x 4, scored_mask, uses_history, has_charges, pad,
+ * score_slot/member/ranked/final chunk 4 x 2, except_roles 4. */
+#define PAD_AT (4 + 2 + 2 + 32 + 3 * 4 + 3)  /* 55: the pad byte after has_charges */
+#define EXCEPT_AT (PAD_AT + 1 + 4 * 2)       /* 64: u32 except_roles */
+#define HDR_LEN (EXCEPT_AT + 4)              /* 68: bytes before the string pool */
 
 /* ------------------------------------------------------------------ building a program */
 
@@ -108,10 +116,23 @@ static const char SOURCE[] =
     "after ranks: col = rank <= members\n"   /* 8 */
     "outcome tier = 优秀: warn;talk\n"       /* 9 */
     "on meeting.absent: 信念1 += qty; charge secretary 信念1 1\n" /* 10 */
-    "tier 优秀 if score >= 10 quota floor(members * rate) by score\n"; /* 11 */
+    "tier 优秀 if score >= 10 quota floor(members * rate) by score\n" /* 11 */
+    "tier 合格 otherwise\n"                                             /* 12 */
+    /* lines 13.. are what the version-2 program adds */
+    "活动 = occ(meeting.absent) + occ(meeting.absent, Q4) + qsum(study.hours, December)"
+    " + rows(meeting.revoked, January)\n"                                /* 13 */
+    "名次 = rank_in_branch(score); 全局名次 = rank_in_org(活动)\n"        /* 14 */
+    "one of meeting.absent per month; one of meeting.absent, study.hours per quarter\n" /* 15 */
+    "cancel meeting.absent by meeting.revoked\n"                         /* 16 */
+    "scored full, probationary except role 支委\n"                       /* 17 */
+    "on meeting.absent in December or Q1: 信念1 += qty\n";               /* 18 */
 
-/* Builds the valid program into *p (all arrays heap-owned, free with jf_program_free). */
-static void build_valid(jf_program *p)
+/* Builds the valid program into *p (all arrays heap-owned, free with jf_program_free); with
+ * v2 set, the same program plus the version-2 features (SOURCE lines 13..18): event 2
+ * meeting.revoked, slots 4..6, role word 1 excepted from scoring, two ranks, two
+ * one-per-period rules, a cancel rule, period totals in the member chunk and INPERIOD in the
+ * event chunk. Without v2 the program uses none of them (no EVPER or INPERIOD code). */
+static void build_program(jf_program *p, int v2)
 {
     builder *b = zalloc(1, sizeof *b);
     memset(p, 0, sizeof *p);
@@ -133,16 +154,23 @@ static void build_valid(jf_program *p)
     p->consts[2] = (jf_dec){3, 2};
     p->consts[3] = (jf_dec){10, 1};
 
-    /* events: meeting.absent (handled by chunk 3), study.hours (measured, range 0..24) */
-    p->nevents = 2;
-    p->events = zalloc(2, sizeof *p->events);
+    /* events: meeting.absent (handled by chunk 3), study.hours (measured, range 0..24);
+     * v2: meeting.revoked (no handler; it cancels meeting.absent rows) */
+    p->nevents = v2 ? 3 : 2;
+    p->events = zalloc(p->nevents, sizeof *p->events);
     p->events[0] = (jf_eventdef){S(b, "meeting.absent"), S(b, "缺席"), 0, 0, {0, 1}, {0, 1}, 3};
     p->events[1] =
         (jf_eventdef){S(b, "study.hours"), S(b, ""), 1, 1, {0, 1}, {24, 1}, JF_NONE};
+    if (v2) {
+        uint32_t code = S(b, "meeting.revoked"), label = S(b, "撤销");
+        p->events[2] = (jf_eventdef){code, label, 0, 0, {0, 1}, {0, 1}, JF_NONE};
+    }
 
-    /* slots: 0 section, 1 rule 信念1 inside it, 2 score (kept for history), 3 a column */
-    p->nslots = 4;
-    p->slots = zalloc(4, sizeof *p->slots);
+    /* slots: 0 section, 1 rule 信念1 inside it, 2 score (kept for history), 3 a column;
+     * v2: 4 活动 (period totals), 5 名次 (rank of score in the branch), 6 全局名次 (rank of
+     * 活动 in the organisation) */
+    p->nslots = v2 ? 7 : 4;
+    p->slots = zalloc(p->nslots, sizeof *p->slots);
     p->slots[0] = (jf_slotdef){S(b, "section"), S(b, "分项"), JF_SLOT_SECTION, JF_T_NUM, 0, 0,
                                JF_NONE, 5, 1, 0, 2};
     p->slots[1] = (jf_slotdef){S(b, "信念1"), 0, JF_SLOT_RULE, JF_T_NUM, 0, 1, 0, 10, 20, 0, 1};
@@ -151,6 +179,12 @@ static void build_valid(jf_program *p)
     p->slots[3] = (jf_slotdef){S(b, "col"), 0, JF_SLOT_COLUMN, JF_T_NUM, 0, 0, JF_NONE, 7, 1,
                                0, 0};
     p->score_slot = 2;
+    if (v2) {
+        uint32_t n4 = S(b, "活动"), n5 = S(b, "名次"), n6 = S(b, "全局名次");
+        p->slots[4] = (jf_slotdef){n4, 0, JF_SLOT_LET, JF_T_NUM, 0, 0, JF_NONE, 13, 1, 0, 2};
+        p->slots[5] = (jf_slotdef){n5, 0, JF_SLOT_LET, JF_T_NUM, 0, 0, JF_NONE, 14, 1, 0, 0};
+        p->slots[6] = (jf_slotdef){n6, 0, JF_SLOT_LET, JF_T_NUM, 0, 0, JF_NONE, 14, 26, 0, 0};
+    }
 
     p->ncode_lists = 2;
     p->code_lists = zalloc(2, sizeof *p->code_lists);
@@ -161,9 +195,13 @@ static void build_valid(jf_program *p)
     p->notes = zalloc(1, sizeof *p->notes);
     p->notes[0] = (jf_notedef){JF_NOTE_CAP, 0, 5, S(b, "section at most 10")};
 
-    p->nroles = 1;
-    p->roles = zalloc(1, sizeof *p->roles);
+    p->nroles = v2 ? 2 : 1;
+    p->roles = zalloc(p->nroles, sizeof *p->roles);
     p->roles[0] = S(b, "书记");
+    if (v2) {
+        p->roles[1] = S(b, "支委");
+        p->except_roles = 0x2; /* members with role word 1 are not scored */
+    }
     p->ncategories = 1;
     p->categories = zalloc(1, sizeof *p->categories);
     p->categories[0] = S(b, "在职");
@@ -189,6 +227,23 @@ static void build_valid(jf_program *p)
     p->nparams = 1;
     p->params = zalloc(1, sizeof *p->params);
     p->params[0] = (jf_paramdef){S(b, "rate"), S(b, "比例"), {3, 20}};
+
+    if (v2) {
+        /* 名次 = rank of score within the branch, 全局名次 = rank of 活动 organisation-wide */
+        p->nranks = 2;
+        p->ranks = zalloc(2, sizeof *p->ranks);
+        p->ranks[0] = (jf_rankdef){2, 5, 0};
+        p->ranks[1] = (jf_rankdef){4, 6, 1};
+        /* one meeting.absent per month; one of meeting.absent, study.hours per quarter */
+        p->nuniques = 2;
+        p->uniques = zalloc(2, sizeof *p->uniques);
+        p->uniques[0] = (jf_uniquedef){2, 0, 1, 15};
+        p->uniques[1] = (jf_uniquedef){1, 0, 2, 15};
+        /* meeting.revoked cancels a meeting.absent row */
+        p->ncancels = 1;
+        p->cancels = zalloc(1, sizeof *p->cancels);
+        p->cancels[0] = (jf_canceldef){2, 0, 1};
+    }
 
     /* chunks */
     p->nchunks = 6;
@@ -216,6 +271,18 @@ static void build_valid(jf_program *p)
     E(b, JF_OP_PREV, 2, 0);
     E(b, JF_OP_STORE, 3, 0);
     land(b, j);
+    if (v2) {
+        /* 活动 = occ(absent) + occ(absent, Q4) + qsum(hours, December) + rows(revoked, Jan) */
+        b->line = 13;
+        E(b, JF_OP_OCC, 0, 0);
+        E(b, JF_OP_OCC, 0, JF_PERIOD_QUARTER + 3);
+        E(b, JF_OP_ADD, 0, 0);
+        E(b, JF_OP_QSUM, 1, JF_PERIOD_MONTH + 11);
+        E(b, JF_OP_ADD, 0, 0);
+        E(b, JF_OP_ROWS, 2, JF_PERIOD_MONTH);
+        E(b, JF_OP_ADD, 0, 0);
+        E(b, JF_OP_STORE, 4, 0);
+    }
     E(b, JF_OP_RET, 0, 0);
     p->chunks[0].kind = JF_CHUNK_MEMBER;
     p->chunks[0].len = b->clen - p->chunks[0].start;
@@ -256,8 +323,22 @@ static void build_valid(jf_program *p)
     p->chunks[2].event = JF_NONE;
     p->final_chunk = 2;
 
-    /* 3 EVENT meeting.absent: 信念1 += qty; charge the secretary's 信念1 by 1 */
+    /* 3 EVENT meeting.absent: 信念1 += qty; charge the secretary's 信念1 by 1;
+     * v2 first: 信念1 += qty once more in December (period 16) and in Q1 (period 1) */
     p->chunks[3].start = b->clen;
+    if (v2) {
+        b->line = 18;
+        E(b, JF_OP_INPERIOD, JF_PERIODS - 1, 0);
+        j = E(b, JF_OP_JZ, 0, 0);
+        E(b, JF_OP_QTY, 0, 0);
+        E(b, JF_OP_ACC, 1, 0);
+        land(b, j);
+        E(b, JF_OP_INPERIOD, JF_PERIOD_QUARTER, 0);
+        j = E(b, JF_OP_JZ, 0, 0);
+        E(b, JF_OP_QTY, 0, 0);
+        E(b, JF_OP_ACC, 1, 0);
+        land(b, j);
+    }
     b->line = 10;
     E(b, JF_OP_QTY, 0, 0);
     E(b, JF_OP_ACC, 1, 0);
@@ -298,6 +379,9 @@ static void build_valid(jf_program *p)
     p->nlines = b->nlines;
     free(b);
 }
+
+static void build_valid(jf_program *p) { build_program(p, 0); }
+static void build_valid2(jf_program *p) { build_program(p, 1); }
 
 /* Serialises p (asserting success); the caller frees *buf. */
 static void write_ok(const jf_program *p, unsigned char **buf, size_t *len)
@@ -379,6 +463,7 @@ static void assert_same_program(const jf_program *a, const jf_program *b)
     assert_int_equal(a->member_chunk, b->member_chunk);
     assert_int_equal(a->ranked_chunk, b->ranked_chunk);
     assert_int_equal(a->final_chunk, b->final_chunk);
+    assert_int_equal(a->except_roles, b->except_roles);
     assert_int_equal(a->strings_len, b->strings_len);
     assert_memory_equal(a->strings, b->strings, a->strings_len);
     assert_int_equal(a->nconsts, b->nconsts);
@@ -453,6 +538,25 @@ static void assert_same_program(const jf_program *a, const jf_program *b)
         assert_int_equal(a->params[i].label, b->params[i].label);
         assert_dec_eq(a->params[i].value, b->params[i].value);
     }
+    assert_int_equal(a->nranks, b->nranks);
+    for (uint32_t i = 0; i < a->nranks; i++) {
+        assert_int_equal(a->ranks[i].src, b->ranks[i].src);
+        assert_int_equal(a->ranks[i].dst, b->ranks[i].dst);
+        assert_int_equal(a->ranks[i].scope, b->ranks[i].scope);
+    }
+    assert_int_equal(a->nuniques, b->nuniques);
+    for (uint32_t i = 0; i < a->nuniques; i++) {
+        assert_int_equal(a->uniques[i].period, b->uniques[i].period);
+        assert_int_equal(a->uniques[i].codes, b->uniques[i].codes);
+        assert_int_equal(a->uniques[i].ncodes, b->uniques[i].ncodes);
+        assert_int_equal(a->uniques[i].line, b->uniques[i].line);
+    }
+    assert_int_equal(a->ncancels, b->ncancels);
+    for (uint32_t i = 0; i < a->ncancels; i++) {
+        assert_int_equal(a->cancels[i].by, b->cancels[i].by);
+        assert_int_equal(a->cancels[i].codes, b->cancels[i].codes);
+        assert_int_equal(a->cancels[i].ncodes, b->cancels[i].ncodes);
+    }
     assert_int_equal(a->nchunks, b->nchunks);
     for (uint32_t i = 0; i < a->nchunks; i++) {
         assert_int_equal(a->chunks[i].kind, b->chunks[i].kind);
@@ -488,6 +592,16 @@ static void test_opcode_table(void **state)
     assert_int_equal(jf_operand_size(JF_A_CHARGE), 5);
     assert_int_equal(jf_operand_size(JF_A_JUMP), 3);
     assert_int_equal(jf_operand_size(JF_A_SMALL), 3);
+    /* format version 2: event then period after OCC/QSUM/ROWS; INPERIOD n in handlers */
+    assert_int_equal(jf_operand_size(JF_A_EVPER), 5);
+    assert_int_equal(jf_opinfo_table[JF_OP_OCC].operand, JF_A_EVPER);
+    assert_int_equal(jf_opinfo_table[JF_OP_QSUM].operand, JF_A_EVPER);
+    assert_int_equal(jf_opinfo_table[JF_OP_ROWS].operand, JF_A_EVPER);
+    assert_string_equal(jf_opinfo_table[JF_OP_INPERIOD].name, "INPERIOD");
+    assert_int_equal(jf_opinfo_table[JF_OP_INPERIOD].operand, JF_A_SMALL);
+    assert_int_equal(jf_opinfo_table[JF_OP_INPERIOD].context, JF_C_EVENT);
+    assert_int_equal(jf_opinfo_table[JF_OP_INPERIOD].pushes, 1);
+    assert_int_equal(JF_PERIODS, 17);
 }
 
 static void test_roundtrip(void **state)
@@ -502,7 +616,9 @@ static void test_roundtrip(void **state)
     unsigned char *buf, *buf2;
     size_t len, len2;
     write_ok(&p, &buf, &len);
-    assert_memory_equal(buf, "JFBC\x01\x00\x00\x00", 8);
+    assert_memory_equal(buf, "JFBC\x02\x00\x00\x00", 8);
+    assert_memory_equal(buf + EXCEPT_AT, "\x00\x00\x00\x00", 4); /* except_roles */
+    assert_int_equal(buf[HDR_LEN], p.strings_len & 0xff);            /* pool length */
     assert_int_equal(jf_program_read(FILE_NAME, buf, len, &q, &err), 0);
     assert_string_equal(err.msg, "");
     assert_same_program(&p, &q);
@@ -520,6 +636,122 @@ static void test_roundtrip(void **state)
     jf_program_free(&q);
     assert_true(is_zeroed(&q));
     jf_program_free(&q); /* freeing a zeroed program is harmless */
+}
+
+/* File offset of the ranks table's u32 count, summed from the front of the file with the
+ * element sizes of format version 2. */
+static size_t ranks_offset(const jf_program *p)
+{
+    return HDR_LEN + 4 + p->strings_len + 4 + 16 * p->nconsts + 4 + 44 * p->nevents +
+           4 + 28 * p->nslots + 4 + 2 * p->ncode_lists + 4 + 11 * p->nnotes +
+           4 + 4 * p->nroles + 4 + 4 * p->ncategories + 4 + 4 * p->ntiers +
+           4 + 20 * p->ntier_rules + 4 + 8 * p->noutcomes + 4 + 7 * p->ncolumns +
+           4 + 24 * p->nparams;
+}
+
+/* The version-2 program: its new header field, tables and operands, byte for byte, and a
+ * lossless round trip. */
+static void test_roundtrip_v2(void **state)
+{
+    (void)state;
+    jf_program p, q;
+    build_valid2(&p);
+    jf_error err = {{0}};
+    assert_int_equal(jf_verify(FILE_NAME, &p, &err), 0);
+    assert_string_equal(err.msg, "");
+
+    unsigned char *buf, *buf2;
+    size_t len, len2;
+    write_ok(&p, &buf, &len);
+    assert_memory_equal(buf, "JFBC\x02\x00\x00\x00", 8);
+    assert_memory_equal(buf + EXCEPT_AT, "\x02\x00\x00\x00", 4);
+    /* ranks, uniques and cancels sit between params and chunks */
+    size_t at = ranks_offset(&p);
+    static const unsigned char tables[] = {
+        2, 0, 0, 0,                                /* ranks: 2 */
+        2, 0, 5, 0, 0,                             /*   src 2, dst 5, scope 0 */
+        4, 0, 6, 0, 1,                             /*   src 4, dst 6, scope 1 */
+        2, 0, 0, 0,                                /* uniques: 2 */
+        2, 0, 0, 0, 0, 1, 0, 15, 0, 0, 0,          /*   month, codes 0, 1 code, line 15 */
+        1, 0, 0, 0, 0, 2, 0, 15, 0, 0, 0,          /*   quarter, codes 0, 2 codes, line 15 */
+        1, 0, 0, 0,                                /* cancels: 1 */
+        2, 0, 0, 0, 0, 0, 1, 0,                    /*   by 2, codes 0, 1 code */
+        6, 0, 0, 0,                                /* chunks: 6 */
+        JF_CHUNK_MEMBER, 0, 0, 0, 0,               /*   chunk 0 starts at 0 */
+    };
+    assert_true(at + sizeof tables <= len);
+    assert_memory_equal(buf + at, tables, sizeof tables);
+    /* and the same place counted back from the end */
+    assert_int_equal(at, len - 32 - (4 + 12 * p.nlines) - (4 + p.code_len) - (4 + 11 * p.nchunks) -
+                             (4 + 8 * p.ncancels) - (4 + 11 * p.nuniques) - (4 + 5 * p.nranks));
+    /* the member chunk's period totals: opcode, event u16, period u16 */
+    const unsigned char evper[] = {
+        JF_OP_OCC, 0, 0, 0, 0,           /* occ(meeting.absent) in the year */
+        JF_OP_OCC, 0, 0, 4, 0,           /* ... in Q4 */
+        JF_OP_ADD,
+        JF_OP_QSUM, 1, 0, 16, 0,         /* qsum(study.hours) in December */
+        JF_OP_ADD,
+        JF_OP_ROWS, 2, 0, 5, 0,          /* rows(meeting.revoked) in January */
+        JF_OP_ADD, JF_OP_STORE, 4, 0, JF_OP_RET,
+    };
+    uint32_t m0 = p.chunks[0].start + p.chunks[0].len;
+    assert_true(m0 >= sizeof evper);
+    assert_memory_equal(p.code + m0 - sizeof evper, evper, sizeof evper);
+    /* the handler opens with INPERIOD 16 and INPERIOD 1, each guarding 信念1 += qty */
+    const unsigned char handler[] = {
+        JF_OP_INPERIOD, 16, 0, JF_OP_JZ, 4, 0, JF_OP_QTY, JF_OP_ACC, 1, 0, /* December */
+        JF_OP_INPERIOD, 1, 0,  JF_OP_JZ, 4, 0, JF_OP_QTY, JF_OP_ACC, 1, 0, /* Q1 */
+        JF_OP_QTY,
+    };
+    assert_true(p.chunks[3].len > sizeof handler);
+    assert_memory_equal(p.code + p.chunks[3].start, handler, sizeof handler);
+
+    assert_int_equal(jf_program_read(FILE_NAME, buf, len, &q, &err), 0);
+    assert_string_equal(err.msg, "");
+    assert_same_program(&p, &q);
+    assert_int_equal(q.except_roles, 0x2);
+    assert_int_equal(q.nranks, 2);
+    assert_int_equal(q.nuniques, 2);
+    assert_int_equal(q.ncancels, 1);
+    assert_string_equal(jf_str(&q, q.events[q.cancels[0].by].code), "meeting.revoked");
+    write_ok(&q, &buf2, &len2);
+    assert_int_equal(len, len2);
+    assert_memory_equal(buf, buf2, len);
+
+    free(buf);
+    free(buf2);
+    jf_program_free(&p);
+    jf_program_free(&q);
+}
+
+/* Boundaries that are still valid: 32 role words all excepted, 64 outcome rules, periods 0
+ * and 16 in EVPER operands, INPERIOD 1 and 16 (the last two are in the version-2 program). */
+static void test_limits_ok(void **state)
+{
+    (void)state;
+    jf_program p, q;
+    build_valid2(&p);
+    uint32_t *roles = realloc(p.roles, 32 * sizeof *roles);
+    assert_non_null(roles);
+    for (uint32_t i = p.nroles; i < 32; i++) roles[i] = roles[1];
+    p.roles = roles;
+    p.nroles = 32;
+    p.except_roles = 0xffffffffu;
+    jf_outcomerule *o = realloc(p.outcomes, 64 * sizeof *o);
+    assert_non_null(o);
+    for (uint32_t i = p.noutcomes; i < 64; i++) o[i] = o[0];
+    p.outcomes = o;
+    p.noutcomes = 64;
+    unsigned char *buf;
+    size_t len;
+    write_ok(&p, &buf, &len);
+    jf_error err = {{0}};
+    assert_int_equal(jf_program_read(FILE_NAME, buf, len, &q, &err), 0);
+    assert_string_equal(err.msg, "");
+    assert_same_program(&p, &q);
+    free(buf);
+    jf_program_free(&q);
+    jf_program_free(&p);
 }
 
 /* The whole text jf_disasm_program prints (malloc'ed, NUL-terminated). */
@@ -615,6 +847,32 @@ static void test_disasm_instr(void **state)
     jf_program_free(&p);
 }
 
+/* The version-2 operands: EVPER prints the period by name, INPERIOD says which. */
+static void test_disasm_v2(void **state)
+{
+    (void)state;
+    jf_program p;
+    build_valid2(&p);
+    char *t = disasm_text(&p, SOURCE, sizeof SOURCE - 1);
+    assert_contains(t, "; 13 | 活动 = occ(meeting.absent)");
+    assert_contains(t, "OCC 0 year ; meeting.absent\n");
+    assert_contains(t, "OCC 0 Q4 ; meeting.absent\n");
+    assert_contains(t, "QSUM 1 M12 ; study.hours\n");
+    assert_contains(t, "ROWS 2 M1 ; meeting.revoked\n");
+    assert_contains(t, "INPERIOD 16 ; month 12\n");
+    assert_contains(t, "INPERIOD 1 ; quarter 1\n");
+    assert_contains(t, "; event 2  meeting.revoked 撤销\n");
+    assert_int_equal(count_of(t, ".byte"), 0);
+    free(t);
+    char buf[128];
+    uint32_t at = p.chunks[0].start + p.chunks[0].len - 27; /* the first OCC */
+    assert_int_equal(jf_disasm_instr(&p, at, buf, sizeof buf), 5);
+    assert_string_equal(buf, "OCC 0 year ; meeting.absent");
+    assert_int_equal(jf_disasm_instr(&p, p.chunks[3].start, buf, sizeof buf), 3);
+    assert_string_equal(buf, "INPERIOD 16 ; month 12");
+    jf_program_free(&p);
+}
+
 /* Disassembling a program that would fail verification must stay in bounds. */
 static void test_disasm_unverified(void **state)
 {
@@ -637,17 +895,29 @@ static void test_disasm_unverified(void **state)
         char buf[64];
         jf_disasm_instr(&p, i, buf, sizeof buf);
     }
-    /* charge with a bad role and slot, outcome and note out of range */
+    /* charge with a bad role and slot, outcome and note out of range, event and period out
+     * of range (EVPER: event u16 then period u16), an unknown opcode, a cut-off operand */
     unsigned char bad[] = {JF_OP_CHARGE, 7, 0, 99, 0, JF_OP_OUTCOME, 9, 0, JF_OP_CAP, 9, 0,
-                           JF_OP_HASROLE, 9, 0, JF_OP_OCC, 9, 0, 0xee, JF_OP_CONST};
+                           JF_OP_HASROLE, 9, 0, JF_OP_OCC, 9, 0, 0, 0, JF_OP_QSUM, 1, 0, 17, 0,
+                           JF_OP_ROWS, 0, 1, 0xff, 0xff, 0xee, JF_OP_ROWS, JF_OP_RET, JF_OP_RET,
+                           JF_OP_RET};
     set_chunk(&p, 5, bad, sizeof bad);
     char *t = disasm_text(&p, SOURCE, sizeof SOURCE - 1);
     assert_contains(t, "CHARGE 7 99 ; ?.<bad slot>");
     assert_contains(t, "OUTCOME 9 ; <bad outcome>");
     assert_contains(t, "CAP 9 ; <bad note>");
     assert_contains(t, "HASROLE 9 ; <bad role>");
-    assert_contains(t, "OCC 9 ; <bad event>");
+    assert_contains(t, "OCC 9 year ; <bad event>");
+    assert_contains(t, "QSUM 1 <bad period> ; study.hours");
+    assert_contains(t, "ROWS 256 <bad period> ; <bad event>");
     assert_contains(t, ".byte 0xee");
+    /* the last ROWS has 3 bytes after it, not 4: a lone byte, then the RETs decode */
+    char rows_byte[64];
+    snprintf(rows_byte, sizeof rows_byte, "?      .byte 0x%02x\n", (unsigned)JF_OP_ROWS);
+    assert_contains(t, rows_byte);
+    /* both lone bytes, twice: in chunk 5 and in chunk 0, whose length runs past the code */
+    assert_int_equal(count_of(t, ".byte"), 4);
+    assert_int_equal(count_of(t, rows_byte), 2);
     free(t);
     jf_program_free(&p);
 }
@@ -749,7 +1019,9 @@ static void test_truncation(void **state)
     expect_read_error(buf, 3, "t.jfc: truncated bytecode file (in header)");
     expect_read_error(buf, 5, "t.jfc: truncated bytecode file (in header)");
     expect_read_error(buf, 40, "t.jfc: truncated bytecode file (in header)");
+    expect_read_error(buf, EXCEPT_AT, "t.jfc: truncated bytecode file (in header)");
     expect_read_error(buf, HDR_LEN - 1, "t.jfc: truncated bytecode file (in header)");
+    expect_read_error(buf, HDR_LEN, "t.jfc: truncated bytecode file (in strings)");
     expect_read_error(buf, HDR_LEN + 2, "t.jfc: truncated bytecode file (in strings)");
     expect_read_error(buf, strings_end - 1, "t.jfc: truncated bytecode file (in strings)");
     expect_read_error(buf, strings_end + 3, "t.jfc: truncated bytecode file (in constants)");
@@ -759,6 +1031,37 @@ static void test_truncation(void **state)
     expect_read_error(buf, len - 32 - 1, "t.jfc: truncated bytecode file (in lines)");
     expect_read_error(buf, len - 32, "t.jfc: truncated bytecode file (in checksum)");
     expect_read_error(buf, len - 1, "t.jfc: truncated bytecode file (in checksum)");
+    /* the valid program's new tables are empty: three zero counts before the chunks */
+    size_t at = ranks_offset(&p);
+    assert_memory_equal(buf + at, "\0\0\0\0\0\0\0\0\0\0\0\0\x06\0\0\0", 16);
+    expect_read_error(buf, at + 3, "t.jfc: truncated bytecode file (in ranks)");
+    expect_read_error(buf, at + 4 + 3, "t.jfc: truncated bytecode file (in uniques)");
+    expect_read_error(buf, at + 8 + 3, "t.jfc: truncated bytecode file (in cancels)");
+    expect_read_error(buf, at + 12 + 3, "t.jfc: truncated bytecode file (in chunks)");
+    free(buf);
+    jf_program_free(&p);
+
+    /* the same for the version-2 program, inside each new table's elements */
+    build_valid2(&p);
+    write_ok(&p, &buf, &len);
+    for (size_t n = 0; n < len; n++) {
+        unsigned char *cut = dup_bytes(buf, n ? n : 1);
+        expect_read_error(n ? cut : NULL, n, "t.jfc: truncated bytecode file (in ");
+        free(cut);
+    }
+    at = ranks_offset(&p);
+    size_t uniques_at = at + 4 + 5 * p.nranks, cancels_at = uniques_at + 4 + 11 * p.nuniques;
+    size_t chunks_at = cancels_at + 4 + 8 * p.ncancels;
+    expect_read_error(buf, at - 1, "t.jfc: truncated bytecode file (in params)");
+    expect_read_error(buf, at + 2, "t.jfc: truncated bytecode file (in ranks)");
+    expect_read_error(buf, at + 4, "t.jfc: truncated bytecode file (in ranks)");
+    expect_read_error(buf, uniques_at - 1, "t.jfc: truncated bytecode file (in ranks)");
+    expect_read_error(buf, uniques_at, "t.jfc: truncated bytecode file (in uniques)");
+    expect_read_error(buf, uniques_at + 4 + 11, "t.jfc: truncated bytecode file (in uniques)");
+    expect_read_error(buf, cancels_at - 1, "t.jfc: truncated bytecode file (in uniques)");
+    expect_read_error(buf, cancels_at, "t.jfc: truncated bytecode file (in cancels)");
+    expect_read_error(buf, chunks_at - 1, "t.jfc: truncated bytecode file (in cancels)");
+    expect_read_error(buf, chunks_at, "t.jfc: truncated bytecode file (in chunks)");
     free(buf);
     jf_program_free(&p);
 }
@@ -800,13 +1103,17 @@ static void test_file_damage(void **state)
     expect_read_error((const unsigned char *)"hello", 5, "t.jfc: not a jifen bytecode file");
     expect_read_error((const unsigned char *)"JX", 2, "t.jfc: not a jifen bytecode file");
 
-    /* version */
-    buf[4] = 2;
-    expect_read_error(buf, len, "t.jfc: bytecode format version 2, this jifen reads 1");
-    buf[4] = 0;
-    buf[5] = 1;
-    expect_read_error(buf, len, "t.jfc: bytecode format version 256, this jifen reads 1");
+    /* version: a version-1 file (or any other) is refused before anything else is read */
+    assert_int_equal(buf[4], 2);
+    assert_int_equal(buf[5], 0);
     buf[4] = 1;
+    expect_read_error(buf, len, "t.jfc: bytecode format version 1, this jifen reads 2");
+    expect_read_error(buf, 6, "t.jfc: bytecode format version 1, this jifen reads 2");
+    buf[4] = 3;
+    expect_read_error(buf, len, "t.jfc: bytecode format version 3, this jifen reads 2");
+    buf[4] = 2;
+    buf[5] = 1;
+    expect_read_error(buf, len, "t.jfc: bytecode format version 258, this jifen reads 2");
     buf[5] = 0;
 
     /* trailing bytes after a good checksum */
@@ -855,9 +1162,43 @@ static void test_format_limits(void **state)
     reseal(buf, len);
     expect_read_error(buf, len, "t.jfc: unknown bytecode flags 0x0001");
     memcpy(buf, orig, len);
-    buf[HDR_LEN - 9] = 1; /* the pad byte after has_charges */
+    assert_int_equal(buf[PAD_AT - 1], p.has_charges);
+    buf[PAD_AT] = 1; /* the pad byte after has_charges */
     reseal(buf, len);
     expect_read_error(buf, len, "t.jfc: bytecode header padding byte is not zero");
+    memcpy(buf, orig, len);
+
+    /* except_roles is the header's last field: bit 0 is the one declared role word */
+    jf_program q;
+    jf_error err = {{0}};
+    put32(buf + EXCEPT_AT, 0x1);
+    reseal(buf, len);
+    assert_int_equal(jf_program_read(FILE_NAME, buf, len, &q, &err), 0);
+    assert_int_equal(q.except_roles, 0x1);
+    jf_program_free(&q);
+    put32(buf + EXCEPT_AT, 0x80000001u);
+    reseal(buf, len);
+    expect_read_error(buf, len,
+                      "t.jfc: except_roles 0x80000001 names role words beyond the 1 declared");
+    memcpy(buf, orig, len);
+
+    /* the new tables' counts: capped, and checked against the bytes left */
+    size_t ranks_at = ranks_offset(&p);
+    put32(buf + ranks_at, 2000000);
+    reseal(buf, len);
+    expect_read_error(buf, len, "t.jfc: bytecode ranks has 2000000 entries (at most 1000000)");
+    memcpy(buf, orig, len);
+    put32(buf + ranks_at + 4, 1000001);
+    reseal(buf, len);
+    expect_read_error(buf, len, "t.jfc: bytecode uniques has 1000001 entries (at most 1000000)");
+    memcpy(buf, orig, len);
+    put32(buf + ranks_at + 4, 999999);
+    reseal(buf, len);
+    expect_read_error(buf, len, "t.jfc: truncated bytecode file (in uniques)");
+    memcpy(buf, orig, len);
+    put32(buf + ranks_at + 8, 999999);
+    reseal(buf, len);
+    expect_read_error(buf, len, "t.jfc: truncated bytecode file (in cancels)");
     memcpy(buf, orig, len);
 
     put32(buf + consts_at, 2000000);
@@ -915,10 +1256,11 @@ static void test_verify_direct(void **state)
 
 /* ------------------------------------------------------------------ one bad program per rule */
 
-/* A mutation of the valid program and the message it must produce. */
+/* A mutation of a valid program and the message it must produce. */
 typedef struct bad_case {
     const char *name;                                   /* test name */
     void (*mutate)(jf_program *p, char *want, size_t cap); /* breaks p, writes the message */
+    int v2;                                             /* 1: mutates the version-2 program */
 } bad_case;
 
 /* A case whose message does not depend on where code lands. */
@@ -1101,8 +1443,26 @@ CODE_CASE(op_const, 0, (JF_OP_CONST, 4, 0, JF_OP_POP, JF_OP_RET), (void)0,
           "t.jfc: chunk 0 at %04u: CONST 4: constant index out of range (4 constants)", S_)
 CODE_CASE(op_slot, 0, (JF_OP_LOAD, 0, 1, JF_OP_POP, JF_OP_RET), (void)0,
           "t.jfc: chunk 0 at %04u: LOAD 256: slot index out of range (4 slots)", S_)
-CODE_CASE(op_event, 0, (JF_OP_OCC, 2, 0, JF_OP_POP, JF_OP_RET), (void)0,
+CODE_CASE(op_event, 0, (JF_OP_OCC, 2, 0, 0, 0, JF_OP_POP, JF_OP_RET), (void)0,
           "t.jfc: chunk 0 at %04u: OCC 2: event index out of range (2 events)", S_)
+/* EVPER: event u16 then period u16; the period is 0..16 */
+CODE_CASE(op_evper_event, 3, (JF_OP_QSUM, 2, 0, 16, 0, JF_OP_POP, JF_OP_RET), (void)0,
+          "t.jfc: chunk 3 at %04u: QSUM 2: event index out of range (2 events)", S_)
+CODE_CASE(op_evper_period, 0, (JF_OP_OCC, 1, 0, 17, 0, JF_OP_POP, JF_OP_RET), (void)0,
+          "t.jfc: chunk 0 at %04u: OCC 1 17: period 17 is not 0..16", S_)
+CODE_CASE(op_evper_period_max, 1,
+          (JF_OP_CONST, 0, 0, JF_OP_ROWS, 1, 0, 0xff, 0xff, JF_OP_ADD, JF_OP_STORE, 3, 0,
+           JF_OP_RET),
+          (void)0, "t.jfc: chunk 1 at %04u: ROWS 1 65535: period 65535 is not 0..16", S_ + 3)
+CODE_CASE(op_evper_cut, 0, (JF_OP_RET, JF_OP_OCC, 0, 0, 0), (void)0,
+          "t.jfc: chunk 0 at %04u: OCC operand runs past the end of the chunk", S_ + 1)
+/* INPERIOD n: a quarter 1..4 or a month 5..16, never the year 0 */
+CODE_CASE(op_inperiod_0, 3, (JF_OP_INPERIOD, 0, 0, JF_OP_POP, JF_OP_RET), (void)0,
+          "t.jfc: chunk 3 at %04u: INPERIOD 0: period must be 1..16", S_)
+CODE_CASE(op_inperiod_17, 3, (JF_OP_QTY, JF_OP_INPERIOD, 17, 0, JF_OP_ADD, JF_OP_POP, JF_OP_RET),
+          (void)0, "t.jfc: chunk 3 at %04u: INPERIOD 17: period must be 1..16", S_ + 1)
+CODE_CASE(op_inperiod_high, 3, (JF_OP_INPERIOD, 1, 1, JF_OP_POP, JF_OP_RET), (void)0,
+          "t.jfc: chunk 3 at %04u: INPERIOD 257: period must be 1..16", S_)
 CODE_CASE(op_note, 0,
           (JF_OP_CONST, 0, 0, JF_OP_CONST, 0, 0, JF_OP_CAP, 1, 0, JF_OP_POP, JF_OP_RET), (void)0,
           "t.jfc: chunk 0 at %04u: CAP 1: note index out of range (1 note)", S_ + 6)
@@ -1134,6 +1494,11 @@ CODE_CASE(op_prev_slot, 0, (JF_OP_PREV, 1, 0, JF_OP_POP, JF_OP_RET), (void)0,
           "t.jfc: chunk 0 at %04u: PREV 1: slot 1 keeps no history", S_)
 
 /* jumps */
+/* EVPER instructions are 5 bytes: a jump to their period operand is inside them */
+CODE_CASE(jump_into_evper, 0,
+          (JF_OP_CONST, 0, 0, JF_OP_JZ, 2, 0, JF_OP_OCC, 0, 0, 0, 0, JF_OP_POP, JF_OP_RET),
+          (void)0, "t.jfc: chunk 0 at %04u: jump target %04u is not on an instruction boundary",
+          S_ + 3, S_ + 8)
 CODE_CASE(jump_outside, 0, (JF_OP_CONST, 0, 0, JF_OP_JZ, 5, 0, JF_OP_RET), (void)0,
           "t.jfc: chunk 0 at %04u: jump target %04u is outside the chunk", S_ + 3, S_ + 11)
 CODE_CASE(jump_to_end, 0, (JF_OP_CONST, 0, 0, JF_OP_JZ, 1, 0, JF_OP_RET), (void)0,
@@ -1180,6 +1545,14 @@ CODE_CASE(ctx_branch_event, 3, (JF_OP_NMEM, JF_OP_POP, JF_OP_RET), (void)0,
           S_)
 CODE_CASE(ctx_tier, 1, (JF_OP_TIER, JF_OP_POP, JF_OP_RET), (void)0,
           "t.jfc: chunk 1 at %04u: TIER may only run in a FINAL chunk (this is a RANKED chunk)",
+          S_)
+CODE_CASE(ctx_inperiod, 0, (JF_OP_INPERIOD, 1, 0, JF_OP_POP, JF_OP_RET), (void)0,
+          "t.jfc: chunk 0 at %04u: INPERIOD may only run in an EVENT chunk (this is a MEMBER "
+          "chunk)",
+          S_)
+CODE_CASE(ctx_inperiod_tiercond, 4, (JF_OP_INPERIOD, 16, 0, JF_OP_RET), (void)0,
+          "t.jfc: chunk 4 at %04u: INPERIOD may only run in an EVENT chunk (this is a TIERCOND "
+          "chunk)",
           S_)
 CODE_CASE(ctx_outcome, 4, (JF_OP_OUTCOME, 0, 0, JF_OP_NMEM, JF_OP_RET), (void)0,
           "t.jfc: chunk 4 at %04u: OUTCOME may only run in a FINAL chunk (this is a TIERCOND "
@@ -1238,12 +1611,59 @@ CODE_CASE(ret_event_mid, 3, (JF_OP_QTY, JF_OP_JZ, 1, 0, JF_OP_RET, JF_OP_QTY, JF
 CODE_CASE(ret_tiercond, 4, (JF_OP_RET), (void)0,
           "t.jfc: chunk 4 at %04u: RET with stack depth 0 (a TIERCOND chunk must return with 1)",
           S_)
+/* INPERIOD pushes its answer */
+CODE_CASE(ret_inperiod, 3, (JF_OP_INPERIOD, 4, 0, JF_OP_RET), (void)0,
+          "t.jfc: chunk 3 at %04u: RET with stack depth 1 (an EVENT chunk must return with 0)",
+          S_ + 3)
 CODE_CASE(ret_share, 5, (JF_OP_NMEM, JF_OP_NMEM, JF_OP_RET), (void)0,
           "t.jfc: chunk 5 at %04u: RET with stack depth 2 (a SHARE chunk must return with 1)",
           S_ + 2)
 
+/* ranks and input rules (version-2 program: 7 slots, 3 events, 2 code-list entries,
+ * 2 role words, 1 outcome rule) */
+CASE(rank_src, p->ranks[0].src = 7, "t.jfc: rank 0: slot 7 or 5 is out of range (7 slots)")
+CASE(rank_dst, p->ranks[1].dst = JF_NONE,
+     "t.jfc: rank 1: slot 4 or 65535 is out of range (7 slots)")
+CASE(rank_scope, p->ranks[1].scope = 2,
+     "t.jfc: rank 1: scope 2 is not 0 (branch) or 1 (organisation)")
+CASE(unique_period, p->uniques[0].period = 3,
+     "t.jfc: unique rule 0: period 3 is not 0 (year), 1 (quarter) or 2 (month)")
+CASE(unique_codes, p->uniques[1].codes = 1,
+     "t.jfc: unique rule 1: code list 1..3 is outside code_lists (2 entries)")
+/* refused; only the start of the range is asserted because the verifier prints its end as
+ * a wrapped u32 (4294967295..1), unlike the slot check's 4294967295..4294967297 */
+CASE(unique_codes_overflow, (p->uniques[0].codes = 0xffffffffu, p->uniques[0].ncodes = 2),
+     "t.jfc: unique rule 0: code list 4294967295..")
+CASE(cancel_event, p->cancels[0].by = 3,
+     "t.jfc: cancel rule 0: event 3 is out of range (3 events)")
+CASE(cancel_codes, p->cancels[0].ncodes = 3,
+     "t.jfc: cancel rule 0: code list 0..3 is outside code_lists (2 entries)")
+CASE(except_roles_undeclared, p->except_roles = 0x6,
+     "t.jfc: except_roles 0x6 names role words beyond the 2 declared")
+CASE(except_roles_high, p->except_roles = 0x80000000u,
+     "t.jfc: except_roles 0x80000000 names role words beyond the 2 declared")
+static void roles_33(jf_program *p, char *want, size_t cap)
+{
+    uint32_t *r = realloc(p->roles, 33 * sizeof *r);
+    assert_non_null(r);
+    for (uint32_t i = p->nroles; i < 33; i++) r[i] = r[1];
+    p->roles = r;
+    p->nroles = 33;
+    snprintf(want, cap, "t.jfc: 33 role words (at most 32)");
+}
+static void outcomes_65(jf_program *p, char *want, size_t cap)
+{
+    jf_outcomerule *o = realloc(p->outcomes, 65 * sizeof *o);
+    assert_non_null(o);
+    for (uint32_t i = p->noutcomes; i < 65; i++) o[i] = o[0];
+    p->outcomes = o;
+    p->noutcomes = 65;
+    snprintf(want, cap, "t.jfc: 65 outcome rules (at most 64)");
+}
+
 static const bad_case CASES[] = {
-#define C(fn) {#fn, fn}
+#define C(fn) {#fn, fn, 0}
+#define C2(fn) {#fn, fn, 1}
     C(pool_nul), C(const_unreduced), C(const_den0), C(const_negden), C(const_zero_den2),
     C(event_bound_unreduced), C(param_unreduced), C(too_many_slots),
     C(str_header_name), C(str_header_title), C(str_source), C(str_event_code),
@@ -1265,17 +1685,24 @@ static const bad_case CASES[] = {
     C(chunk_event),
     C(lines_unsorted), C(lines_duplicate), C(lines_outside),
     C(op_unknown), C(op_unknown_count), C(op_operand_cut), C(op_charge_cut), C(op_const),
-    C(op_slot), C(op_event), C(op_note), C(op_param), C(op_role), C(op_round), C(op_outcome),
+    C(op_slot), C(op_event), C(op_evper_event), C(op_evper_period), C(op_evper_period_max),
+    C(op_evper_cut), C(op_inperiod_0), C(op_inperiod_17), C(op_inperiod_high), C(op_note),
+    C(op_param), C(op_role), C(op_round), C(op_outcome),
     C(op_charge_role), C(op_charge_slot), C(op_charge_flag), C(op_prevtier_flag), C(op_prev_flag),
     C(op_prev_slot),
-    C(jump_outside), C(jump_to_end), C(jump_far), C(jump_into_operand),
+    C(jump_outside), C(jump_to_end), C(jump_into_evper), C(jump_far), C(jump_into_operand),
     C(jump_merge_fall), C(jump_merge_jumps), C(jump_after_jmp_depth), C(unreachable_after_jmp),
     C(unreachable_after_ret),
     C(ctx_event), C(ctx_event_final), C(ctx_branch_member), C(ctx_branch_event), C(ctx_tier),
-    C(ctx_outcome),
+    C(ctx_inperiod), C(ctx_inperiod_tiercond), C(ctx_outcome),
     C(stack_under), C(stack_under_store), C(stack_over), C(stack_max_ok),
-    C(end_no_ret), C(end_jump), C(ret_member), C(ret_event_mid), C(ret_tiercond), C(ret_share),
+    C(end_no_ret), C(end_jump), C(ret_member), C(ret_event_mid), C(ret_tiercond), C(ret_inperiod),
+    C(ret_share),
+    C2(rank_src), C2(rank_dst), C2(rank_scope), C2(unique_period), C2(unique_codes),
+    C2(unique_codes_overflow), C2(cancel_event), C2(cancel_codes), C2(except_roles_undeclared),
+    C2(except_roles_high), C2(roles_33), C2(outcomes_65),
 #undef C
+#undef C2
 };
 
 /* Runs one bad case: mutate, write, read back, expect its message. */
@@ -1283,7 +1710,10 @@ static void run_bad_case(void **state)
 {
     const bad_case *c = *state;
     jf_program p;
-    build_valid(&p);
+    if (c->v2)
+        build_valid2(&p);
+    else
+        build_valid(&p);
     char want[512];
     want[0] = '\0';
     c->mutate(&p, want, sizeof want);
@@ -1305,6 +1735,8 @@ int main(void)
 {
     const struct CMUnitTest fixed[] = {
         cmocka_unit_test(test_opcode_table),   cmocka_unit_test(test_roundtrip),
+        cmocka_unit_test(test_roundtrip_v2),   cmocka_unit_test(test_limits_ok),
+        cmocka_unit_test(test_disasm_v2),
         cmocka_unit_test(test_disasm_program), cmocka_unit_test(test_disasm_instr),
         cmocka_unit_test(test_disasm_unverified), cmocka_unit_test(test_set_param),
         cmocka_unit_test(test_line_lookup),    cmocka_unit_test(test_truncation),
