@@ -97,10 +97,12 @@ static void event_line(const jf_program *p, const jf_input *in, uint32_t ei, con
     fmt(e->qty, q);
     const jf_eventdef *def = &p->events[e->code];
     char cancelled[1200] = "";
-    if (e->cancelled)
-        snprintf(cancelled, sizeof cancelled, "  (cancelled by %s:%u, counts nothing)", in->events_name,
-                 e->cancelled_by);
-    fprintf(out, "%s%s:%u  %s %s %s qty %s%s%s%s%s\n", indent, in->events_name, e->line, d,
+    if (e->skip == JF_SKIP_CANCELLED)
+        snprintf(cancelled, sizeof cancelled, "  (cancelled by %s:%u, counts nothing)", jf_input_str(in, e->file),
+                 e->skip_info);
+    else if (e->skip == JF_SKIP_VOIDED)
+        snprintf(cancelled, sizeof cancelled, "  (voided: %s; counts nothing)", jf_input_str(in, e->skip_info));
+    fprintf(out, "%s%s:%u  %s %s %s qty %s%s%s%s%s\n", indent, jf_input_str(in, e->file), e->line, d,
             jf_str(p, def->code), jf_str(p, def->label), q,
             e->ref >= 0 ? " ref " : "", e->ref >= 0 ? jf_input_str(in, (uint32_t)e->ref) : "", extra, cancelled);
 }
@@ -319,7 +321,7 @@ int jf_explain_print(const jf_program *p, const jf_input *in, const jf_vm *vm, u
                     const jf_event *e = &in->events[vm->trace[i].event];
                     char dt[16];
                     date_text(e->date, dt);
-                    fprintf(eq, " %s %s, %s:%u", jf_str(p, p->events[e->code].label), dt, in->events_name, e->line);
+                    fprintf(eq, " %s %s, %s:%u", jf_str(p, p->events[e->code].label), dt, jf_input_str(in, e->file), e->line);
                     shown = 1;
                 }
             for (uint32_t i = 0; i < mem->nevents && !shown; i++) {
@@ -327,7 +329,7 @@ int jf_explain_print(const jf_program *p, const jf_input *in, const jf_vm *vm, u
                 if (in_year(e, year) && slot_reads(p, s, e->code)) {
                     char dt[16];
                     date_text(e->date, dt);
-                    fprintf(eq, " %s %s, %s:%u", jf_str(p, p->events[e->code].label), dt, in->events_name, e->line);
+                    fprintf(eq, " %s %s, %s:%u", jf_str(p, p->events[e->code].label), dt, jf_input_str(in, e->file), e->line);
                     shown = 1;
                 }
             }

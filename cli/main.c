@@ -338,14 +338,14 @@ static int print_results(const opts *o, const jf_program *p, const jf_input *in,
         for (uint32_t c = 0; c < ncols; c++) {
             if (c)
                 fputc(',', out);
-            jf_csv_field(out, head[c]);
+            jf_csv_cell(out, head[c]);
         }
         fputc('\n', out);
         for (size_t i = 0; i < nrows; i++) {
             for (uint32_t c = 0; c < ncols; c++) {
                 if (c)
                     fputc(',', out);
-                jf_csv_field(out, cells[i * ncols + c]);
+                jf_csv_cell(out, cells[i * ncols + c]);
             }
             fputc('\n', out);
         }

@@ -24,7 +24,7 @@ size_t jf_display_width(const char *s)
     return w;
 }
 
-void jf_csv_field(FILE *out, const char *s)
+void jf_csv_cell(FILE *out, const char *s)
 {
     if (strpbrk(s, ",\"\r\n")) {
         fputc('"', out);

@@ -7,7 +7,7 @@
 /* Writes s as a JSON string literal. */
 void jf_json_string(FILE *out, const char *s);
 /* Writes s as one CSV field, quoted when it holds a comma, quote or line break. */
-void jf_csv_field(FILE *out, const char *s);
+void jf_csv_cell(FILE *out, const char *s);
 /* Terminal columns that UTF-8 text takes (East Asian wide characters count two). */
 size_t jf_display_width(const char *s);
 

@@ -97,6 +97,73 @@ static jf_csv_field field(const columns *cols, int i, const jf_csv_field *f, siz
     return j >= 0 && (size_t)j < nf ? f[j] : empty;
 }
 
+static const char *const member_cols[] = {"member_id", "name", "branch_id", "category", "roles", "status"};
+static const char *const member_req[] = {"member_id", "branch_id", "status", NULL};
+static const char *const branch_cols[] = {"branch_id", "parent_id", "name", "secretary", "supervisor", "liaison"};
+static const char *const branch_req[] = {"branch_id", NULL};
+static const char *const event_cols[] = {"member_id", "date", "event", "qty", "ref", "note"};
+static const char *const event_req[] = {"member_id", "date", "event", NULL};
+
+/* State of a CSV row source. */
+typedef struct csvsrc {
+    jf_csv *csv;  /* the reader */
+    columns cols; /* where each of the table's columns is in the file */
+} csvsrc;
+
+static int csv_next(jf_rowsrc *s, jf_csv_field out[6], jf_error *err)
+{
+    csvsrc *c = s->state;
+    const jf_csv_field *f;
+    size_t nf;
+    int r = next_row(c->csv, &c->cols, &f, &nf, &s->line, err);
+    if (r <= 0)
+        return r;
+    for (int i = 0; i < 6; i++)
+        out[i] = field(&c->cols, i, f, nf);
+    return 1;
+}
+
+static void csv_close(jf_rowsrc *s)
+{
+    csvsrc *c = s->state;
+    if (c) {
+        jf_csv_close(c->csv);
+        free(c);
+    }
+}
+
+int jf_rowsrc_csv(jf_rowsrc *s, const char *path, int table, jf_error *err)
+{
+    static const char *const *const names[] = {member_cols, branch_cols, event_cols};
+    static const char *const *const req[] = {member_req, branch_req, event_req};
+    memset(s, 0, sizeof *s);
+    s->id = -1;
+    s->name = path;
+    csvsrc *c = calloc(1, sizeof *c);
+    if (!c)
+        return jf_error_set(err, "%s: out of memory", path);
+    c->cols.names = names[table];
+    c->cols.n = 6;
+    s->state = c;
+    s->next = csv_next;
+    s->close = csv_close;
+    if (jf_csv_open_file(&c->csv, path, err) || read_header(c->csv, &c->cols, req[table], err)) {
+        jf_rowsrc_close(s);
+        return -1;
+    }
+    return 0;
+}
+
+void jf_rowsrc_close(jf_rowsrc *s)
+{
+    if (s && s->close)
+        s->close(s);
+    if (s) {
+        s->state = NULL;
+        s->close = NULL;
+    }
+}
+
 /* Parses YYYY-MM-DD of a real calendar day into yyyymmdd; -1 when invalid. */
 static int32_t parse_date(const char *s, size_t n)
 {
@@ -197,33 +264,22 @@ static int idindex_find(const idindex *x, const char *id, size_t len)
     return -1;
 }
 
-static const char *const member_cols[] = {"member_id", "name", "branch_id", "category", "roles", "status"};
-static const char *const member_req[] = {"member_id", "branch_id", "status", NULL};
-static const char *const branch_cols[] = {"branch_id", "parent_id", "name", "secretary", "supervisor", "liaison"};
-static const char *const branch_req[] = {"branch_id", NULL};
-static const char *const event_cols[] = {"member_id", "date", "event", "qty", "ref", "note"};
-static const char *const event_req[] = {"member_id", "date", "event", NULL};
-
 /* Raw rows kept between passes (offsets into the pool). */
 typedef struct rawbranch {
     uint32_t id, parent, name, role[3]; /* strings */
     uint32_t line;                      /* line in branches.csv */
 } rawbranch;
 
-static int load_members(jf_input *in, const jf_program *p, const char *path, jf_error *err)
+static int load_members(jf_input *in, const jf_program *p, jf_rowsrc *src, jf_error *err)
 {
-    jf_csv *c = NULL;
-    if (jf_csv_open_file(&c, path, err))
-        return -1;
-    columns cols = {member_cols, 6, {0}, 0};
-    int rc = read_header(c, &cols, member_req, err);
+    int rc = 0;
     uint32_t cap = 0;
     int fail = 0;
-    const jf_csv_field *f;
-    size_t nf;
-    unsigned long line;
+    jf_csv_field f[6];
     int r;
-    while (rc == 0 && (r = next_row(c, &cols, &f, &nf, &line, err)) != 0) {
+    while (rc == 0 && (r = src->next(src, f, err)) != 0) {
+        const char *path = src->name;
+        unsigned long line = src->line;
         if (r < 0) {
             rc = -1;
             break;
@@ -239,9 +295,7 @@ static int load_members(jf_input *in, const jf_program *p, const char *path, jf_
         }
         jf_member *m = &in->members[in->nmembers];
         memset(m, 0, sizeof *m);
-        jf_csv_field id = field(&cols, 0, f, nf), br = field(&cols, 2, f, nf);
-        jf_csv_field st = field(&cols, 5, f, nf), cat = field(&cols, 3, f, nf);
-        jf_csv_field roles = field(&cols, 4, f, nf);
+        jf_csv_field id = f[0], br = f[2], st = f[5], cat = f[3], roles = f[4];
         if (id.len == 0) {
             rc = jf_error_set(err, "%s:%lu: member_id is empty", path, line);
             break;
@@ -259,24 +313,14 @@ static int load_members(jf_input *in, const jf_program *p, const char *path, jf_
         m->scored = (uint8_t)((p->scored_mask >> s) & 1);
         m->line = (uint32_t)line;
         m->id = pool_add(in, id.ptr, id.len, &fail);
-        m->name = pool_add(in, field(&cols, 1, f, nf).ptr, field(&cols, 1, f, nf).len, &fail);
+        m->name = pool_add(in, f[1].ptr, f[1].len, &fail);
+        m->file = pool_add(in, path, strlen(path), &fail);
         m->branch_id = pool_add(in, br.ptr, br.len, &fail);
         m->category_s = pool_add(in, cat.ptr, cat.len, &fail);
         m->category = -1;
         for (uint32_t i = 0; i < p->ncategories; i++)
             if (!strcmp(jf_str(p, p->categories[i]), cat.ptr))
                 m->category = (int32_t)i;
-        if (m->scored && p->ncategories && m->category < 0) {
-            char list[256] = "";
-            size_t used = 0;
-            for (uint32_t i = 0; i < p->ncategories && used < sizeof list - 32; i++)
-                used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "", jf_str(p, p->categories[i]));
-            if (cat.len == 0)
-                rc = jf_error_set(err, "%s:%lu: member '%s' has no category; this policy needs one of (%s)", path, line, id.ptr, list);
-            else
-                rc = jf_error_set(err, "%s:%lu: category '%s' of member '%s' is not one this policy knows (%s)", path, line, cat.ptr, id.ptr, list);
-            break;
-        }
         /* roles: ';'-separated words */
         for (const char *q = roles.ptr; *q;) {
             const char *e = strchr(q, ';');
@@ -294,17 +338,27 @@ static int load_members(jf_input *in, const jf_program *p, const char *path, jf_
         }
         if (m->rolemask & p->except_roles)
             m->scored = 0; /* e.g. executives: listed, never scored */
+        if (m->scored && p->ncategories && m->category < 0) {
+            char list[256] = "";
+            size_t used = 0;
+            for (uint32_t i = 0; i < p->ncategories && used < sizeof list - 32; i++)
+                used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "", jf_str(p, p->categories[i]));
+            if (cat.len == 0)
+                rc = jf_error_set(err, "%s:%lu: member '%s' has no category; this policy needs one of (%s)", path, line, id.ptr, list);
+            else
+                rc = jf_error_set(err, "%s:%lu: category '%s' of member '%s' is not one this policy knows (%s)", path, line, cat.ptr, id.ptr, list);
+            break;
+        }
         if (fail) {
             rc = jf_error_set(err, "%s: out of memory", path);
             break;
         }
         in->nmembers++;
     }
-    jf_csv_close(c);
     return rc;
 }
 
-static int sort_members(jf_input *in, idindex *ix, const char *path, jf_error *err)
+static int sort_members(jf_input *in, idindex *ix, jf_error *err)
 {
     uint32_t n = in->nmembers;
     sortkey *k = malloc(((size_t)n + 1) * sizeof *k);
@@ -314,7 +368,7 @@ static int sort_members(jf_input *in, idindex *ix, const char *path, jf_error *e
     if (!k || !sorted || !ix->order) {
         free(k);
         free(sorted);
-        return jf_error_set(err, "%s: out of memory", path);
+        return jf_error_set(err, "out of memory");
     }
     for (uint32_t i = 0; i < n; i++) {
         k[i].a = jf_input_str(in, in->members[i].branch_id);
@@ -340,31 +394,26 @@ static int sort_members(jf_input *in, idindex *ix, const char *path, jf_error *e
         if (!strcmp(k[i].a, k[i - 1].a)) {
             const jf_member *m = &in->members[k[i].idx];
             const jf_member *o = &in->members[k[i - 1].idx];
-            rc = jf_error_set(err, "%s:%u: member_id '%s' appears twice (also line %u)", path,
-                              m->line > o->line ? m->line : o->line, k[i].a,
-                              m->line > o->line ? o->line : m->line);
+            const jf_member *later = m->line > o->line ? m : o, *first = later == m ? o : m;
+            rc = jf_error_set(err, "%s:%u: member_id '%s' appears twice (also line %u)",
+                              jf_input_str(in, later->file), later->line, k[i].a, first->line);
         }
     free(k);
     return rc;
 }
 
-static int load_branches(jf_input *in, const char *path, const char *members_path, const idindex *ix,
-                         jf_error *err)
+static int load_branches(jf_input *in, jf_rowsrc *src, const idindex *ix, jf_error *err)
 {
     rawbranch *raw = NULL;
     uint32_t n = 0, cap = 0;
     int fail = 0, rc = 0;
-    if (path) {
-        jf_csv *c = NULL;
-        if (jf_csv_open_file(&c, path, err))
-            return -1;
-        columns cols = {branch_cols, 6, {0}, 0};
-        rc = read_header(c, &cols, branch_req, err);
-        const jf_csv_field *f;
-        size_t nf;
-        unsigned long line;
+    const char *path = src ? src->name : "";
+    if (src) {
+        jf_csv_field f[6];
         int r;
-        while (rc == 0 && (r = next_row(c, &cols, &f, &nf, &line, err)) != 0) {
+        while (rc == 0 && (r = src->next(src, f, err)) != 0) {
+            unsigned long line = src->line;
+            path = src->name;
             if (r < 0) {
                 rc = -1;
                 break;
@@ -378,16 +427,16 @@ static int load_branches(jf_input *in, const char *path, const char *members_pat
                 }
                 raw = q;
             }
-            jf_csv_field id = field(&cols, 0, f, nf);
+            jf_csv_field id = f[0];
             if (id.len == 0) {
                 rc = jf_error_set(err, "%s:%lu: branch_id is empty", path, line);
                 break;
             }
             raw[n].id = pool_add(in, id.ptr, id.len, &fail);
-            raw[n].parent = pool_add(in, field(&cols, 1, f, nf).ptr, field(&cols, 1, f, nf).len, &fail);
-            raw[n].name = pool_add(in, field(&cols, 2, f, nf).ptr, field(&cols, 2, f, nf).len, &fail);
+            raw[n].parent = pool_add(in, f[1].ptr, f[1].len, &fail);
+            raw[n].name = pool_add(in, f[2].ptr, f[2].len, &fail);
             for (int j = 0; j < 3; j++) {
-                jf_csv_field v = field(&cols, 3 + j, f, nf);
+                jf_csv_field v = f[3 + j];
                 raw[n].role[j] = pool_add(in, v.ptr, v.len, &fail);
                 if (v.len && idindex_find(ix, v.ptr, v.len) < 0) {
                     rc = jf_error_set(err, "%s:%lu: %s '%s' is not a member in the members file", path, line, branch_cols[3 + j], v.ptr);
@@ -399,7 +448,6 @@ static int load_branches(jf_input *in, const char *path, const char *members_pat
                 rc = jf_error_set(err, "%s: out of memory", path);
             n++;
         }
-        jf_csv_close(c);
     } else {
         /* derive branches from the members (sorted by branch already) */
         for (uint32_t i = 0; i < in->nmembers && rc == 0; i++) {
@@ -467,7 +515,7 @@ static int load_branches(jf_input *in, const char *path, const char *members_pat
         jf_member *m = &in->members[i];
         m->branch = jf_input_find_branch(in, jf_input_str(in, m->branch_id));
         if (m->branch < 0)
-            rc = jf_error_set(err, "%s:%u: branch '%s' of member '%s' is not in %s", members_path,
+            rc = jf_error_set(err, "%s:%u: branch '%s' of member '%s' is not in %s", jf_input_str(in, m->file),
                               m->line, jf_input_str(in, m->branch_id), jf_input_str(in, m->id), path);
     }
     /* a parent chain must not loop */
@@ -507,7 +555,7 @@ static int32_t period_key(int32_t date, int period)
 }
 
 /* The policy's input rules over the sorted events: one row per period, cancelling events. */
-static int input_rules(jf_input *in, const jf_program *p, const char *path, jf_error *err)
+static int input_rules(jf_input *in, const jf_program *p, jf_error *err)
 {
     static const char *const per_name[] = {"year", "quarter", "month"};
     for (uint32_t u = 0; u < p->nuniques; u++) {
@@ -533,7 +581,7 @@ static int input_rules(jf_input *in, const jf_program *p, const char *path, jf_e
                     else
                         snprintf(when, sizeof when, "%d-%02d", y, mo);
                     return jf_error_set(err, "%s:%u: member '%s' already has '%s' in %s %s (line %u); policy '%s' allows one per %s",
-                                        path, later->line, jf_input_str(in, in->members[e->member].id),
+                                        jf_input_str(in, later->file), later->line, jf_input_str(in, in->members[e->member].id),
                                         jf_str(p, p->events[first->code].code), per_name[r->period], when, first->line,
                                         jf_str(p, p->name), per_name[r->period]);
                 }
@@ -546,57 +594,64 @@ static int input_rules(jf_input *in, const jf_program *p, const char *path, jf_e
             const jf_event *e = &in->events[i];
             if (e->code != r->by)
                 continue;
+            if (e->skip)
+                continue; /* a voided audit cancels nothing */
             if (e->ref < 0)
-                return jf_error_set(err, "%s:%u: '%s' needs the ref of the event it cancels", path, e->line,
+                return jf_error_set(err, "%s:%u: '%s' needs the ref of the event it cancels", jf_input_str(in, e->file), e->line,
                                     jf_str(p, p->events[e->code].code));
             jf_member *m = &in->members[e->member];
             uint32_t hit = UINT32_MAX;
             for (uint32_t j = m->first_event; j < m->first_event + m->nevents; j++) {
                 const jf_event *f = &in->events[j];
                 if (f->ref == e->ref && code_in(p, r->codes, r->ncodes, f->code) &&
-                    (f->date < e->date || (f->date == e->date && f->line < e->line)) && !f->cancelled) {
+                    (f->date < e->date || (f->date == e->date && f->line < e->line)) && !f->skip) {
                     hit = j;
                     break;
                 }
             }
             if (hit == UINT32_MAX)
                 return jf_error_set(err, "%s:%u: '%s' with ref '%s' matches no earlier event of member '%s' that it can cancel",
-                                    path, e->line, jf_str(p, p->events[e->code].code),
+                                    jf_input_str(in, e->file), e->line, jf_str(p, p->events[e->code].code),
                                     jf_input_str(in, (uint32_t)e->ref), jf_input_str(in, m->id));
-            in->events[hit].cancelled = 1;
-            in->events[hit].cancelled_by = e->line;
+            in->events[hit].skip = JF_SKIP_CANCELLED;
+            in->events[hit].skip_info = e->line;
         }
     }
     return 0;
 }
 
-static int load_events(jf_input *in, const jf_program *p, const char *path, const idindex *ix,
-                       jf_error *err)
+static int load_events(jf_input *in, const jf_program *p, jf_rowsrc **srcs, int nsrcs,
+                       const idindex *ix, jf_error *err)
 {
-    jf_csv *c = NULL;
-    if (jf_csv_open_file(&c, path, err))
-        return -1;
-    columns cols = {event_cols, 6, {0}, 0};
-    int rc = read_header(c, &cols, event_req, err);
+    int rc = 0;
     uint32_t cap = 0;
     int fail = 0;
-    const jf_csv_field *f;
-    size_t nf;
-    unsigned long line;
-    int r;
+    jf_csv_field f[6];
+    int r = 0;
     /* refs are interned through the pool: same text → same offset via a small hash */
     uint32_t hcap = 1024, hn = 0;
     uint32_t *hash = calloc(hcap, sizeof *hash);
     if (!hash)
-        rc = jf_error_set(err, "%s: out of memory", path);
-    while (rc == 0 && (r = next_row(c, &cols, &f, &nf, &line, err)) != 0) {
+        rc = jf_error_set(err, "out of memory");
+    int si = 0;
+    uint32_t file = 0;
+    const char *path = "";
+    while (rc == 0 && si < nsrcs) {
+        jf_rowsrc *src = srcs[si];
+        if ((r = src->next(src, f, err)) == 0) {
+            si++;
+            continue;
+        }
         if (r < 0) {
             rc = -1;
             break;
         }
-        jf_csv_field mid = field(&cols, 0, f, nf), date = field(&cols, 1, f, nf);
-        jf_csv_field code = field(&cols, 2, f, nf), qty = field(&cols, 3, f, nf);
-        jf_csv_field ref = field(&cols, 4, f, nf), note = field(&cols, 5, f, nf);
+        unsigned long line = src->line;
+        if (src->name != path) {
+            path = src->name;
+            file = pool_add(in, path, strlen(path), &fail);
+        }
+        jf_csv_field mid = f[0], date = f[1], code = f[2], qty = f[3], ref = f[4], note = f[5];
         int m = idindex_find(ix, mid.ptr, mid.len);
         if (m < 0) {
             rc = jf_error_set(err, "%s:%lu: member '%s' is not in the members file", path, line, mid.ptr);
@@ -665,8 +720,10 @@ static int load_events(jf_input *in, const jf_program *p, const char *path, cons
         e->qty = q;
         e->note = pool_add(in, note.ptr, note.len, &fail);
         e->ref = -1;
-        e->cancelled = 0;
-        e->cancelled_by = 0;
+        e->file = file;
+        e->id = src->id;
+        e->skip = src->voided ? JF_SKIP_VOIDED : JF_SKIP_NONE;
+        e->skip_info = src->voided ? pool_add(in, src->voided, strlen(src->voided), &fail) : 0;
         if (ref.len) {
             /* FNV-1a over the text, open addressing over pool offsets */
             uint32_t h = 2166136261u;
@@ -713,7 +770,6 @@ static int load_events(jf_input *in, const jf_program *p, const char *path, cons
         in->nevents++;
     }
     free(hash);
-    jf_csv_close(c);
     if (rc)
         return rc;
     qsort(in->events, in->nevents, sizeof *in->events, cmp_event);
@@ -726,11 +782,11 @@ static int load_events(jf_input *in, const jf_program *p, const char *path, cons
         if (!in->min_year || y < in->min_year)
             in->min_year = y;
     }
-    return input_rules(in, p, path, err);
+    return input_rules(in, p, err);
 }
 
-int jf_input_load(jf_input *in, const jf_program *p, const char *members_path,
-                  const char *events_path, const char *branches_path, jf_error *err)
+int jf_input_load_rows(jf_input *in, const jf_program *p, jf_rowsrc *members, jf_rowsrc **events,
+                       int nevents_src, jf_rowsrc *branches, jf_error *err)
 {
     memset(in, 0, sizeof *in);
     int fail = 0;
@@ -740,18 +796,39 @@ int jf_input_load(jf_input *in, const jf_program *p, const char *members_path,
     idindex ix = {NULL, NULL, 0};
     int rc = fail ? jf_error_set(err, "out of memory") : 0;
     if (rc == 0)
-        rc = load_members(in, p, members_path, err);
+        rc = load_members(in, p, members, err);
     if (rc == 0)
-        rc = sort_members(in, &ix, members_path, err);
+        rc = sort_members(in, &ix, err);
     if (rc == 0)
-        rc = load_branches(in, branches_path, members_path, &ix, err);
+        rc = load_branches(in, branches, &ix, err);
     if (rc == 0)
-        rc = load_events(in, p, events_path, &ix, err);
-    if (rc == 0 && !(in->events_name = strdup(events_path)))
-        rc = jf_error_set(err, "out of memory");
+        rc = load_events(in, p, events, nevents_src, &ix, err);
     free(ix.order);
     if (rc)
         jf_input_free(in);
+    return rc;
+}
+
+int jf_input_load(jf_input *in, const jf_program *p, const char *members_path,
+                  const char *events_path, const char *branches_path, jf_error *err)
+{
+    jf_rowsrc m, e, b;
+    memset(&b, 0, sizeof b);
+    memset(in, 0, sizeof *in);
+    int rc = jf_rowsrc_csv(&m, members_path, JF_TABLE_MEMBERS, err);
+    if (rc == 0 && (rc = jf_rowsrc_csv(&e, events_path, JF_TABLE_EVENTS, err)) != 0)
+        jf_rowsrc_close(&m);
+    if (rc == 0 && branches_path && (rc = jf_rowsrc_csv(&b, branches_path, JF_TABLE_BRANCHES, err)) != 0) {
+        jf_rowsrc_close(&m);
+        jf_rowsrc_close(&e);
+    }
+    if (rc)
+        return rc;
+    jf_rowsrc *ev = &e;
+    rc = jf_input_load_rows(in, p, &m, &ev, 1, branches_path ? &b : NULL, err);
+    jf_rowsrc_close(&m);
+    jf_rowsrc_close(&e);
+    jf_rowsrc_close(&b);
     return rc;
 }
 
@@ -761,6 +838,5 @@ void jf_input_free(jf_input *in)
     free(in->members);
     free(in->branches);
     free(in->events);
-    free(in->events_name);
     memset(in, 0, sizeof *in);
 }

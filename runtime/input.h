@@ -9,6 +9,7 @@
 #include "decimal.h"
 #include "error.h"
 #include "program.h"
+#include "csv.h"
 
 #define JF_MAX_COUNT_QTY 10000 /* largest qty of a count event on one row (occurrences) */
 
@@ -26,6 +27,7 @@ typedef struct jf_member {
     uint32_t first_event; /* index of the member's first event (events sorted by member) */
     uint32_t nevents;     /* how many events the member has (all years) */
     uint32_t line;        /* line in members.csv */
+    uint32_t file;        /* string: the members file it came from */
 } jf_member;
 
 /* One branch (from branches.csv, or derived from members' branch ids). */
@@ -45,9 +47,36 @@ typedef struct jf_event {
     int32_t ref;          /* interned ref (per input), -1 when empty */
     jf_dec qty;           /* qty (1 when empty for a count event) */
     uint32_t note;        /* string: note */
-    uint8_t cancelled;    /* 1: cancelled by a later event (a policy's cancel rule) */
-    uint32_t cancelled_by;/* line of the cancelling event, when cancelled */
+    uint32_t file;        /* string: the file the row came from (for file:line) */
+    int64_t id;           /* ledger id when read from a store, -1 from a file */
+    uint8_t skip;         /* JF_SKIP_*: the row counts nowhere */
+    uint32_t skip_info;   /* CANCELLED: line of the cancelling row; VOIDED: string, the reason */
 } jf_event;
+
+enum { JF_SKIP_NONE = 0, JF_SKIP_CANCELLED = 1, JF_SKIP_VOIDED = 2 };
+
+/* The three tables of the data contract, each with its columns in a fixed order. */
+enum { JF_TABLE_MEMBERS = 0, JF_TABLE_BRANCHES = 1, JF_TABLE_EVENTS = 2 };
+
+/* A source of rows of one table: a CSV file, or rows of a store. Fields come in the table's
+ * column order (members: member_id name branch_id category roles status; branches: branch_id
+ * parent_id name secretary supervisor liaison; events: member_id date event qty ref note), each
+ * NUL-terminated, "" when absent. */
+typedef struct jf_rowsrc {
+    int (*next)(struct jf_rowsrc *s, jf_csv_field f[6], jf_error *err); /* 1 row, 0 end, -1 error */
+    void (*close)(struct jf_rowsrc *s); /* releases the state */
+    const char *name;    /* file the current row comes from, for messages */
+    unsigned long line;  /* line where the current row starts */
+    int64_t id;          /* the current row's ledger id (-1 for files) */
+    const char *voided;  /* events from a store: the void reason, NULL when the row counts */
+    void *state;         /* the source's own data */
+} jf_rowsrc;
+
+/* Opens a CSV file as a row source of `table` (reads and checks its header). */
+int jf_rowsrc_csv(jf_rowsrc *s, const char *path, int table, jf_error *err);
+/* Releases a row source (safe on a zeroed one). */
+void jf_rowsrc_close(jf_rowsrc *s);
+
 
 /* A whole input. */
 typedef struct jf_input {
@@ -61,12 +90,15 @@ typedef struct jf_input {
     jf_event *events;       /* events sorted by member, date, line */
     uint32_t nevents;       /* how many */
     int min_year;           /* earliest year with any event (0 when none) */
-    char *events_name;      /* events file name as given, for explanations */
 } jf_input;
 
 /* Reads and validates the files (branches may be NULL). */
 int jf_input_load(jf_input *in, const jf_program *p, const char *members_path,
                   const char *events_path, const char *branches_path, jf_error *err);
+/* Reads and validates rows from sources (branches may be NULL; events from several sources,
+ * read in the order given, so a store's rows come before a new file's). */
+int jf_input_load_rows(jf_input *in, const jf_program *p, jf_rowsrc *members, jf_rowsrc **events,
+                       int nevents_src, jf_rowsrc *branches, jf_error *err);
 void jf_input_free(jf_input *in);
 const char *jf_input_str(const jf_input *in, uint32_t off);
 /* Member index by id, -1 when absent. */

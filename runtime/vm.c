@@ -343,8 +343,8 @@ static int scan(jf_vm *vm, uint32_t m, int handlers, int aggs)
         if (e->date > to)
             break;
         const jf_eventdef *d = &p->events[e->code];
-        if (e->cancelled)
-            continue;
+        if (e->skip)
+            continue; /* cancelled or voided: counts nowhere */
         if (aggs) {
             uint32_t month = (uint32_t)(e->date / 100 % 100);
             uint32_t per[3] = {0, JF_PERIOD_QUARTER + (month - 1) / 3, JF_PERIOD_MONTH + month - 1};
@@ -354,7 +354,7 @@ static int scan(jf_vm *vm, uint32_t m, int handlers, int aggs)
                     jf_dec_add(vm->qsum[at], e->qty, &vm->qsum[at]) != JF_DEC_OK ||
                     jf_dec_add(vm->occ[at], d->measure ? ONE : e->qty, &vm->occ[at]) != JF_DEC_OK) {
                     vm->failed = 1;
-                    return jf_error_set(vm->err, "%s:%u: totals of '%s' overflow", vm->in->events_name, e->line, jf_str(p, d->code));
+                    return jf_error_set(vm->err, "%s:%u: totals of '%s' overflow", jf_input_str(vm->in, e->file), e->line, jf_str(p, d->code));
                 }
             }
         }
