@@ -2,7 +2,7 @@
 CC      ?= cc
 CFLAGS  ?= -O2 -g
 override CFLAGS += -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -Wno-unused-function -Igrammar -Icompiler -Iruntime -I$(GEN)
-LDLIBS  ?=
+LDLIBS  ?= -lsqlite3
 BISON   ?= bison
 FLEX    ?= flex
 BUILD   ?= build

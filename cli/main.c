@@ -289,28 +289,26 @@ static int print_results(const opts *o, const jf_program *p, const jf_input *in,
 {
     const char *fmt = o->format ? o->format : "table";
     int has_outcome = p->noutcomes > 0;
-    uint32_t ncols = 3 + (uint32_t)has_outcome + p->ncolumns;
-    const char *head[64];
-    head[0] = "member_id";
-    head[1] = "score";
-    head[2] = "tier";
+    jf_table t;
+    memset(&t, 0, sizeof t);
+    t.head[0] = "member_id";
+    t.head[1] = "score";
+    t.numeric[1] = 1;
+    t.head[2] = "tier";
     uint32_t k = 3;
     if (has_outcome)
-        head[k++] = "outcome";
-    for (uint32_t c = 0; c < p->ncolumns && k < 64; c++)
-        head[k++] = jf_str(p, p->columns[c].name);
-    ncols = k;
-    /* gather rows as text first */
+        t.head[k++] = "outcome";
+    for (uint32_t c = 0; c < p->ncolumns && k < 64; c++, k++) {
+        t.head[k] = jf_str(p, p->columns[c].name);
+        t.numeric[k] = p->columns[c].type == JF_T_NUM;
+    }
+    t.ncols = k;
     size_t nrows = 0;
     for (uint32_t m = 0; m < in->nmembers; m++)
         if (in->members[m].scored &&
             (!o->branch || !strcmp(jf_input_str(in, in->members[m].branch_id), o->branch)))
             nrows++;
-    char (*cells)[128] = calloc(nrows * ncols + 1, sizeof *cells);
-    uint32_t *rowm = calloc(nrows + 1, sizeof *rowm);
-    if (!cells || !rowm) {
-        free(cells);
-        free(rowm);
+    if (jf_table_alloc(&t, nrows)) {
         fprintf(stderr, "jifen: out of memory\n");
         return 1;
     }
@@ -320,99 +318,23 @@ static int print_results(const opts *o, const jf_program *p, const jf_input *in,
             (o->branch && strcmp(jf_input_str(in, in->members[m].branch_id), o->branch)))
             continue;
         jf_result res = jf_vm_result(vm, m);
-        char (*row)[128] = cells + r * ncols;
-        rowm[r] = m;
-        snprintf(row[0], 128, "%s", jf_input_str(in, in->members[m].id));
+        char (*row)[JF_CELL] = t.cells + r * t.ncols;
+        t.names[r] = jf_input_str(in, in->members[m].name);
+        t.branches[r] = jf_input_str(in, in->members[m].branch_id);
+        snprintf(row[0], JF_CELL, "%s", jf_input_str(in, in->members[m].id));
         jf_dec_format(res.score, row[1]);
-        snprintf(row[2], 128, "%s", tier_name(p, res.tier));
+        snprintf(row[2], JF_CELL, "%s", tier_name(p, res.tier));
         k = 3;
         if (has_outcome)
-            outcome_text(p, res.outcomes, row[k++], 128);
-        for (uint32_t c = 0; c < p->ncolumns && k < ncols; c++, k++) {
+            outcome_text(p, res.outcomes, row[k++], JF_CELL);
+        for (uint32_t c = 0; c < p->ncolumns && k < t.ncols; c++, k++) {
             char buf[JF_DEC_BUFSZ];
-            snprintf(row[k], 128, "%s", column_text(p, vm, m, c, buf));
+            snprintf(row[k], JF_CELL, "%s", column_text(p, vm, m, c, buf));
         }
         r++;
     }
-    if (!strcmp(fmt, "csv")) {
-        for (uint32_t c = 0; c < ncols; c++) {
-            if (c)
-                fputc(',', out);
-            jf_csv_cell(out, head[c]);
-        }
-        fputc('\n', out);
-        for (size_t i = 0; i < nrows; i++) {
-            for (uint32_t c = 0; c < ncols; c++) {
-                if (c)
-                    fputc(',', out);
-                jf_csv_cell(out, cells[i * ncols + c]);
-            }
-            fputc('\n', out);
-        }
-    } else if (!strcmp(fmt, "json")) {
-        fprintf(out, "[");
-        for (size_t i = 0; i < nrows; i++) {
-            const jf_member *mem = &in->members[rowm[i]];
-            fprintf(out, "%s\n  {\"member_id\": ", i ? "," : "");
-            jf_json_string(out, cells[i * ncols]);
-            fprintf(out, ", \"name\": ");
-            jf_json_string(out, jf_input_str(in, mem->name));
-            fprintf(out, ", \"branch_id\": ");
-            jf_json_string(out, jf_input_str(in, mem->branch_id));
-            fprintf(out, ", \"score\": %s, \"tier\": ", cells[i * ncols + 1]);
-            jf_json_string(out, cells[i * ncols + 2]);
-            for (uint32_t c = 3; c < ncols; c++) {
-                fprintf(out, ", ");
-                jf_json_string(out, head[c]);
-                int numeric = c >= 3 + (uint32_t)has_outcome &&
-                              p->columns[c - 3 - (uint32_t)has_outcome].type == JF_T_NUM;
-                if (numeric) {
-                    fprintf(out, ": %s", cells[i * ncols + c]);
-                } else {
-                    fprintf(out, ": ");
-                    jf_json_string(out, cells[i * ncols + c]);
-                }
-            }
-            fprintf(out, "}");
-        }
-        fprintf(out, "%s]\n", nrows ? "\n" : "");
-    } else { /* table: aligned by display width, with name and branch */
-        size_t w[64] = {0}, wn = jf_display_width("name"), wb = jf_display_width("branch");
-        for (uint32_t c = 0; c < ncols; c++)
-            w[c] = jf_display_width(head[c]);
-        for (size_t i = 0; i < nrows; i++) {
-            const jf_member *mem = &in->members[rowm[i]];
-            size_t x = jf_display_width(jf_input_str(in, mem->name));
-            if (x > wn) wn = x;
-            x = jf_display_width(jf_input_str(in, mem->branch_id));
-            if (x > wb) wb = x;
-            for (uint32_t c = 0; c < ncols; c++) {
-                x = jf_display_width(cells[i * ncols + c]);
-                if (x > w[c]) w[c] = x;
-            }
-        }
-        for (int pass = -1; pass < (int)nrows; pass++) {
-            const jf_member *mem = pass >= 0 ? &in->members[rowm[pass]] : NULL;
-            const char *b = mem ? jf_input_str(in, mem->branch_id) : "branch";
-            const char *nm = mem ? jf_input_str(in, mem->name) : "name";
-            fprintf(out, "%s%*s  ", b, (int)(wb - jf_display_width(b)), "");
-            for (uint32_t c = 0; c < ncols; c++) {
-                const char *t = pass >= 0 ? cells[(size_t)pass * ncols + c] : head[c];
-                size_t pad = w[c] - jf_display_width(t);
-                if (c == 1) /* numbers right-aligned */
-                    fprintf(out, "%*s%s", (int)pad, "", t);
-                else
-                    fprintf(out, "%s%*s", t, c + 1 < ncols ? (int)pad : 0, "");
-                if (c == 0)
-                    fprintf(out, "  %s%*s", nm, (int)(wn - jf_display_width(nm)), "");
-                if (c + 1 < ncols)
-                    fprintf(out, "  ");
-            }
-            fprintf(out, "\n");
-        }
-    }
-    free(cells);
-    free(rowm);
+    jf_table_print(&t, fmt, out);
+    jf_table_free(&t);
     return 0;
 }
 

@@ -1,5 +1,6 @@
 /* output.c — text helpers shared by the command-line output. */
 #include "output.h"
+#include <stdlib.h>
 #include <string.h>
 
 /* Display width of UTF-8 text: East Asian wide characters count two columns. */
@@ -51,4 +52,102 @@ void jf_json_string(FILE *out, const char *s)
             fputc(*p, out);
     }
     fputc('"', out);
+}
+
+int jf_table_alloc(jf_table *t, size_t nrows)
+{
+    t->nrows = nrows;
+    t->cells = calloc(nrows * t->ncols + 1, sizeof *t->cells);
+    t->names = calloc(nrows + 1, sizeof *t->names);
+    t->branches = calloc(nrows + 1, sizeof *t->branches);
+    if (!t->cells || !t->names || !t->branches) {
+        jf_table_free(t);
+        return -1;
+    }
+    return 0;
+}
+
+void jf_table_free(jf_table *t)
+{
+    free(t->cells);
+    free(t->names);
+    free(t->branches);
+    t->cells = NULL;
+    t->names = t->branches = NULL;
+}
+
+void jf_table_print(const jf_table *t, const char *fmt, FILE *out)
+{
+    if (!strcmp(fmt, "csv")) {
+        for (uint32_t c = 0; c < t->ncols; c++) {
+            if (c)
+                fputc(',', out);
+            jf_csv_cell(out, t->head[c]);
+        }
+        fputc('\n', out);
+        for (size_t i = 0; i < t->nrows; i++) {
+            for (uint32_t c = 0; c < t->ncols; c++) {
+                if (c)
+                    fputc(',', out);
+                jf_csv_cell(out, t->cells[i * t->ncols + c]);
+            }
+            fputc('\n', out);
+        }
+    } else if (!strcmp(fmt, "json")) {
+        fprintf(out, "[");
+        for (size_t i = 0; i < t->nrows; i++) {
+            fprintf(out, "%s\n  {\"member_id\": ", i ? "," : "");
+            jf_json_string(out, t->cells[i * t->ncols]);
+            fprintf(out, ", \"name\": ");
+            jf_json_string(out, t->names[i]);
+            fprintf(out, ", \"branch_id\": ");
+            jf_json_string(out, t->branches[i]);
+            fprintf(out, ", \"score\": %s, \"tier\": ", t->cells[i * t->ncols + 1]);
+            jf_json_string(out, t->cells[i * t->ncols + 2]);
+            for (uint32_t c = 3; c < t->ncols; c++) {
+                fprintf(out, ", ");
+                jf_json_string(out, t->head[c]);
+                if (t->numeric[c] && t->cells[i * t->ncols + c][0]) {
+                    fprintf(out, ": %s", t->cells[i * t->ncols + c]);
+                } else {
+                    fprintf(out, ": ");
+                    jf_json_string(out, t->cells[i * t->ncols + c]);
+                }
+            }
+            fprintf(out, "}");
+        }
+        fprintf(out, "%s]\n", t->nrows ? "\n" : "");
+    } else { /* table: aligned by display width, with name and branch */
+        size_t w[64] = {0}, wn = jf_display_width("name"), wb = jf_display_width("branch");
+        for (uint32_t c = 0; c < t->ncols; c++)
+            w[c] = jf_display_width(t->head[c]);
+        for (size_t i = 0; i < t->nrows; i++) {
+            size_t x = jf_display_width(t->names[i]);
+            if (x > wn) wn = x;
+            x = jf_display_width(t->branches[i]);
+            if (x > wb) wb = x;
+            for (uint32_t c = 0; c < t->ncols; c++) {
+                x = jf_display_width(t->cells[i * t->ncols + c]);
+                if (x > w[c]) w[c] = x;
+            }
+        }
+        for (int pass = -1; pass < (int)t->nrows; pass++) {
+            const char *b = pass >= 0 ? t->branches[pass] : "branch";
+            const char *nm = pass >= 0 ? t->names[pass] : "name";
+            fprintf(out, "%s%*s  ", b, (int)(wb - jf_display_width(b)), "");
+            for (uint32_t c = 0; c < t->ncols; c++) {
+                const char *txt = pass >= 0 ? t->cells[(size_t)pass * t->ncols + c] : t->head[c];
+                size_t pad = w[c] - jf_display_width(txt);
+                if (c == 1) /* numbers right-aligned */
+                    fprintf(out, "%*s%s", (int)pad, "", txt);
+                else
+                    fprintf(out, "%s%*s", txt, c + 1 < t->ncols ? (int)pad : 0, "");
+                if (c == 0)
+                    fprintf(out, "  %s%*s", nm, (int)(wn - jf_display_width(nm)), "");
+                if (c + 1 < t->ncols)
+                    fprintf(out, "  ");
+            }
+            fprintf(out, "\n");
+        }
+    }
 }

@@ -2,6 +2,7 @@
 #ifndef JF_CLI_OUTPUT_H
 #define JF_CLI_OUTPUT_H
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 /* Writes s as a JSON string literal. */
@@ -10,5 +11,25 @@ void jf_json_string(FILE *out, const char *s);
 void jf_csv_cell(FILE *out, const char *s);
 /* Terminal columns that UTF-8 text takes (East Asian wide characters count two). */
 size_t jf_display_width(const char *s);
+
+#define JF_CELL 256 /* bytes of one result cell */
+
+/* Result rows as text, ready for any output format. */
+typedef struct jf_table {
+    uint32_t ncols;            /* columns: member_id, score, tier, then the policy's */
+    const char *head[64];      /* column names */
+    unsigned char numeric[64]; /* 1: the column holds numbers (JSON prints them bare) */
+    size_t nrows;              /* rows */
+    char (*cells)[JF_CELL];    /* nrows × ncols cells */
+    const char **names;        /* per row: the member's name */
+    const char **branches;     /* per row: the member's branch */
+} jf_table;
+
+/* Allocates the cells and the per-row name/branch pointers (returns -1 out of memory). */
+int jf_table_alloc(jf_table *t, size_t nrows);
+void jf_table_free(jf_table *t);
+/* Prints as `table` (aligned by display width, with name and branch), `csv` (the data
+ * contract's columns) or `json`. */
+void jf_table_print(const jf_table *t, const char *fmt, FILE *out);
 
 #endif

@@ -1,0 +1,639 @@
+/* store.c — the SQLite ledger. Prepared statements only; one transaction per command. */
+#include "store.h"
+#include "sha256.h"
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* Schema version 1. Append-only tables refuse DELETE and UPDATE through triggers. */
+static const char *const schema_v1 =
+    "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+    "CREATE TABLE batches(id INTEGER PRIMARY KEY, imported_at TEXT NOT NULL);"
+    "CREATE TABLE batch_files(batch INTEGER NOT NULL REFERENCES batches(id),"
+    "  kind TEXT NOT NULL CHECK(kind IN ('members','branches','events')), file TEXT NOT NULL,"
+    "  sha256 TEXT NOT NULL, rows INTEGER NOT NULL, PRIMARY KEY(batch, kind), UNIQUE(kind, sha256));"
+    "CREATE TABLE branches(id TEXT PRIMARY KEY, parent_id TEXT NOT NULL, name TEXT NOT NULL,"
+    "  secretary TEXT NOT NULL, supervisor TEXT NOT NULL, liaison TEXT NOT NULL,"
+    "  batch INTEGER NOT NULL REFERENCES batches(id), line INTEGER NOT NULL);"
+    "CREATE TABLE branch_history(branch_id TEXT NOT NULL, parent_id TEXT, name TEXT, secretary TEXT,"
+    "  supervisor TEXT, liaison TEXT, batch INTEGER NOT NULL, line INTEGER NOT NULL,"
+    "  replaced_by INTEGER NOT NULL REFERENCES batches(id));"
+    "CREATE TABLE members(id TEXT PRIMARY KEY, name TEXT NOT NULL, branch_id TEXT NOT NULL,"
+    "  category TEXT NOT NULL, roles TEXT NOT NULL, status TEXT NOT NULL,"
+    "  batch INTEGER NOT NULL REFERENCES batches(id), line INTEGER NOT NULL);"
+    "CREATE TABLE member_history(member_id TEXT NOT NULL, name TEXT, branch_id TEXT, category TEXT,"
+    "  roles TEXT, status TEXT, batch INTEGER NOT NULL, line INTEGER NOT NULL,"
+    "  replaced_by INTEGER NOT NULL REFERENCES batches(id));"
+    "CREATE TABLE events(id INTEGER PRIMARY KEY, member_id TEXT NOT NULL, date TEXT NOT NULL,"
+    "  event TEXT NOT NULL, qty TEXT NOT NULL, ref TEXT NOT NULL, note TEXT NOT NULL,"
+    "  batch INTEGER NOT NULL REFERENCES batches(id), line INTEGER NOT NULL);"
+    "CREATE INDEX events_member ON events(member_id, date);"
+    "CREATE TABLE voids(event_id INTEGER PRIMARY KEY REFERENCES events(id), reason TEXT NOT NULL,"
+    "  who TEXT NOT NULL, at TEXT NOT NULL);"
+    "CREATE TABLE policies(hash TEXT PRIMARY KEY, name TEXT NOT NULL, source TEXT NOT NULL,"
+    "  effective TEXT NOT NULL, added_at TEXT NOT NULL);"
+    "CREATE TABLE runs(id INTEGER PRIMARY KEY, year INTEGER NOT NULL, scope TEXT NOT NULL,"
+    "  policy_hash TEXT NOT NULL REFERENCES policies(hash), bytecode_hash TEXT NOT NULL,"
+    "  jifen_version TEXT NOT NULL, batches TEXT NOT NULL, input_hash TEXT NOT NULL,"
+    "  history_hash TEXT NOT NULL, results_hash TEXT NOT NULL, columns TEXT NOT NULL, at TEXT NOT NULL);"
+    "CREATE TABLE results(run INTEGER NOT NULL REFERENCES runs(id), member_id TEXT NOT NULL,"
+    "  branch_id TEXT NOT NULL, name TEXT NOT NULL, score TEXT NOT NULL, tier TEXT NOT NULL,"
+    "  outcome TEXT NOT NULL, extra TEXT NOT NULL, state TEXT NOT NULL, PRIMARY KEY(run, member_id));"
+    "CREATE TABLE appeals(id INTEGER PRIMARY KEY, member_id TEXT NOT NULL, year INTEGER NOT NULL,"
+    "  text TEXT NOT NULL, opened_at TEXT NOT NULL, decision TEXT, resolved_at TEXT);"
+    "CREATE TRIGGER events_append_only_d BEFORE DELETE ON events"
+    "  BEGIN SELECT RAISE(ABORT, 'the ledger is append-only: void an event instead'); END;"
+    "CREATE TRIGGER events_append_only_u BEFORE UPDATE ON events"
+    "  BEGIN SELECT RAISE(ABORT, 'the ledger is append-only: void an event instead'); END;"
+    "CREATE TRIGGER voids_keep BEFORE DELETE ON voids BEGIN SELECT RAISE(ABORT, 'voids are kept'); END;"
+    "CREATE TRIGGER runs_keep BEFORE DELETE ON runs BEGIN SELECT RAISE(ABORT, 'runs are kept'); END;"
+    "CREATE TRIGGER results_keep BEFORE DELETE ON results BEGIN SELECT RAISE(ABORT, 'results are kept'); END;"
+    "INSERT INTO meta VALUES('schema_version', '1');";
+
+/* The current time as text (JIFEN_NOW overrides it, for reproducible tests). */
+static void now_text(char buf[32])
+{
+    const char *fixed = getenv("JIFEN_NOW");
+    if (fixed && *fixed) {
+        snprintf(buf, 32, "%.31s", fixed);
+        return;
+    }
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static int sql_error(jf_store *s, jf_error *err, const char *what)
+{
+    return jf_error_set(err, "%s: %s: %s", s->path, what, s->db ? sqlite3_errmsg(s->db) : "no database");
+}
+
+/* Prepares, binds text parameters (NULL binds SQL NULL). */
+static int prepare(jf_store *s, const char *sql, const char *const *params, int n, sqlite3_stmt **st,
+                   jf_error *err)
+{
+    if (sqlite3_prepare_v2(s->db, sql, -1, st, NULL) != SQLITE_OK)
+        return sql_error(s, err, "cannot prepare a statement");
+    for (int i = 0; i < n; i++) {
+        int rc = params[i] ? sqlite3_bind_text(*st, i + 1, params[i], -1, SQLITE_TRANSIENT)
+                           : sqlite3_bind_null(*st, i + 1);
+        if (rc != SQLITE_OK) {
+            sqlite3_finalize(*st);
+            *st = NULL;
+            return sql_error(s, err, "cannot bind a parameter");
+        }
+    }
+    return 0;
+}
+
+int jf_store_exec(jf_store *s, const char *sql, const char *const *params, int nparams,
+                  int64_t *rowid, jf_error *err)
+{
+    sqlite3_stmt *st;
+    if (prepare(s, sql, params, nparams, &st, err))
+        return -1;
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+        return sql_error(s, err, "write failed");
+    if (rowid)
+        *rowid = sqlite3_last_insert_rowid(s->db);
+    return 0;
+}
+
+int jf_store_query(jf_store *s, const char *sql, const char *const *params, int nparams,
+                   int (*row)(void *ctx, int ncols, const char *const *cols), void *ctx,
+                   jf_error *err)
+{
+    sqlite3_stmt *st;
+    if (prepare(s, sql, params, nparams, &st, err))
+        return -1;
+    int n = sqlite3_column_count(st), rc;
+    const char *cols[32];
+    if (n > 32)
+        n = 32;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        for (int i = 0; i < n; i++)
+            cols[i] = (const char *)sqlite3_column_text(st, i);
+        if (row(ctx, n, cols))
+            break;
+    }
+    int bad = rc != SQLITE_ROW && rc != SQLITE_DONE;
+    sqlite3_finalize(st);
+    return bad ? sql_error(s, err, "query failed") : 0;
+}
+
+int jf_store_begin(jf_store *s, jf_error *err)
+{
+    return jf_store_exec(s, "BEGIN IMMEDIATE", NULL, 0, NULL, err);
+}
+
+int jf_store_commit(jf_store *s, jf_error *err)
+{
+    return jf_store_exec(s, "COMMIT", NULL, 0, NULL, err);
+}
+
+void jf_store_rollback(jf_store *s)
+{
+    if (s->db && !sqlite3_get_autocommit(s->db))
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* Connection settings every command relies on. */
+static int configure(jf_store *s, jf_error *err)
+{
+    sqlite3_busy_timeout(s->db, 5000);
+    static const char *const pragmas[] = {"PRAGMA journal_mode=WAL", "PRAGMA foreign_keys=ON",
+                                          "PRAGMA synchronous=FULL"};
+    for (size_t i = 0; i < sizeof pragmas / sizeof *pragmas; i++)
+        if (sqlite3_exec(s->db, pragmas[i], NULL, NULL, NULL) != SQLITE_OK)
+            return sql_error(s, err, pragmas[i]);
+    return 0;
+}
+
+static int count_row(void *ctx, int n, const char *const *cols)
+{
+    (void)n;
+    *(int64_t *)ctx = cols[0] ? atoll(cols[0]) : 0;
+    return 1;
+}
+
+int jf_store_init(const char *path, jf_error *err)
+{
+    jf_store s = {NULL, path};
+    if (sqlite3_open_v2(path, &s.db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+        int rc = sql_error(&s, err, "cannot open");
+        sqlite3_close(s.db);
+        return rc;
+    }
+    int64_t n = 0;
+    int rc = configure(&s, err);
+    if (rc == 0)
+        rc = jf_store_query(&s, "SELECT count(*) FROM sqlite_master", NULL, 0, count_row, &n, err);
+    if (rc == 0 && n > 0)
+        rc = jf_error_set(err, "%s: already holds a database; nothing changed", path);
+    if (rc == 0) {
+        char *msg = NULL;
+        if (sqlite3_exec(s.db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK ||
+            sqlite3_exec(s.db, schema_v1, NULL, NULL, &msg) != SQLITE_OK ||
+            sqlite3_exec(s.db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+            rc = jf_error_set(err, "%s: cannot create the schema: %s", path, msg ? msg : sqlite3_errmsg(s.db));
+            sqlite3_exec(s.db, "ROLLBACK", NULL, NULL, NULL);
+        }
+        sqlite3_free(msg);
+    }
+    sqlite3_close(s.db);
+    return rc;
+}
+
+/* Upgrades from older schema versions, one step at a time, in one transaction. Version 0 is
+ * an empty file (`jifen db init` not run). There is no older schema yet: version 1 is the first. */
+static int migrate(jf_store *s, int from, jf_error *err)
+{
+    if (from == 0)
+        return jf_error_set(err, "%s: not a jifen database (run 'jifen db init %s' first)", s->path, s->path);
+    return 0;
+}
+
+static int version_row(void *ctx, int n, const char *const *cols)
+{
+    (void)n;
+    *(int *)ctx = cols[0] ? atoi(cols[0]) : 0;
+    return 1;
+}
+
+int jf_store_open(jf_store *s, const char *path, int do_migrate, jf_error *err)
+{
+    s->path = path;
+    s->db = NULL;
+    if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+        int rc = jf_error_set(err, "%s: cannot open: %s", path, s->db ? sqlite3_errmsg(s->db) : "no memory");
+        jf_store_close(s);
+        return rc;
+    }
+    int v = 0;
+    int64_t has_meta = 0;
+    int rc = configure(s, err);
+    if (rc == 0)
+        rc = jf_store_query(s, "SELECT count(*) FROM sqlite_master WHERE name = 'meta'", NULL, 0, count_row,
+                            &has_meta, err);
+    if (rc == 0 && has_meta)
+        rc = jf_store_query(s, "SELECT value FROM meta WHERE key = 'schema_version'", NULL, 0, version_row, &v, err);
+    if (rc == 0 && v > JF_STORE_SCHEMA_VERSION)
+        rc = jf_error_set(err, "%s: schema version %d is newer than this jifen (%d)", path, v, JF_STORE_SCHEMA_VERSION);
+    if (rc == 0 && v < JF_STORE_SCHEMA_VERSION)
+        rc = do_migrate ? migrate(s, v, err)
+                        : jf_error_set(err, "%s: schema version %d needs 'jifen db migrate %s'", path, v, path);
+    if (rc)
+        jf_store_close(s);
+    return rc;
+}
+
+void jf_store_close(jf_store *s)
+{
+    if (s->db)
+        sqlite3_close(s->db);
+    s->db = NULL;
+}
+
+/* ---- policies --------------------------------------------------------------------------- */
+
+int jf_store_add_policy(jf_store *s, const char *name, const char *source, size_t len,
+                        const char *effective, int *added, jf_error *err)
+{
+    unsigned char h[32];
+    char hex[65], now[32];
+    jf_sha256_buf(source, len, h);
+    jf_sha256_hex(h, hex);
+    now_text(now);
+    int64_t n = 0;
+    const char *q[] = {hex};
+    if (jf_store_query(s, "SELECT count(*) FROM policies WHERE hash = ?", q, 1, count_row, &n, err))
+        return -1;
+    *added = n == 0;
+    if (n)
+        return 0;
+    char *src = malloc(len + 1);
+    if (!src)
+        return jf_error_set(err, "out of memory");
+    memcpy(src, source, len);
+    src[len] = '\0';
+    const char *p[] = {hex, name, src, effective, now};
+    int rc = jf_store_exec(s, "INSERT INTO policies(hash, name, source, effective, added_at) VALUES(?,?,?,?,?)",
+                           p, 5, NULL, err);
+    free(src);
+    return rc;
+}
+
+/* The newest policy in force by a date. */
+typedef struct policyrow {
+    char *source;   /* its source */
+    char hash[65];  /* its hash */
+    char *name;     /* its name */
+} policyrow;
+
+static int policy_row(void *ctx, int n, const char *const *cols)
+{
+    (void)n;
+    policyrow *r = ctx;
+    r->source = strdup(cols[0] ? cols[0] : "");
+    snprintf(r->hash, sizeof r->hash, "%s", cols[1] ? cols[1] : "");
+    r->name = strdup(cols[2] ? cols[2] : "");
+    return 1;
+}
+
+int jf_store_policy_for_year(jf_store *s, int year, char **source, size_t *len, char hash[65],
+                             char **name, jf_error *err)
+{
+    char end[16];
+    snprintf(end, sizeof end, "%04d-12-31", year % 10000);
+    policyrow r = {NULL, "", NULL};
+    const char *p[] = {end};
+    if (jf_store_query(s, "SELECT source, hash, name FROM policies WHERE effective <= ? "
+                          "ORDER BY effective DESC, added_at DESC, hash LIMIT 1", p, 1, policy_row, &r, err))
+        return -1;
+    if (!r.source) {
+        free(r.name);
+        return jf_error_set(err, "%s: no policy is in force in %d (add one with 'jifen db policy')", s->path, year);
+    }
+    *source = r.source;
+    *len = strlen(r.source);
+    memcpy(hash, r.hash, 65);
+    *name = r.name;
+    return 0;
+}
+
+/* ---- reading the ledger as an input ----------------------------------------------------- */
+
+/* State of a row source over a query. */
+typedef struct sqlsrc {
+    sqlite3_stmt *st;   /* the query: 6 fields, then file, line, id, void reason */
+    char *file;         /* copy of the current row's file name */
+    char *voided;       /* copy of the current row's void reason */
+} sqlsrc;
+
+static int sql_next(jf_rowsrc *r, jf_csv_field f[6], jf_error *err)
+{
+    sqlsrc *q = r->state;
+    int rc = sqlite3_step(q->st);
+    if (rc == SQLITE_DONE)
+        return 0;
+    if (rc != SQLITE_ROW)
+        return jf_error_set(err, "reading the ledger: %s", sqlite3_errmsg(sqlite3_db_handle(q->st)));
+    for (int i = 0; i < 6; i++) {
+        const char *t = (const char *)sqlite3_column_text(q->st, i);
+        f[i].ptr = t ? t : "";
+        f[i].len = (size_t)sqlite3_column_bytes(q->st, i);
+    }
+    const char *file = (const char *)sqlite3_column_text(q->st, 6);
+    if (!q->file || strcmp(q->file, file ? file : "")) { /* r->name must stay valid: keep a copy */
+        free(q->file);
+        q->file = strdup(file ? file : "");
+    }
+    r->name = q->file ? q->file : "";
+    r->line = (unsigned long)sqlite3_column_int64(q->st, 7);
+    r->id = sqlite3_column_int64(q->st, 8);
+    const char *v = (const char *)sqlite3_column_text(q->st, 9);
+    free(q->voided);
+    q->voided = v ? strdup(v) : NULL;
+    r->voided = q->voided;
+    return 1;
+}
+
+static void sql_close(jf_rowsrc *r)
+{
+    sqlsrc *q = r->state;
+    if (q) {
+        sqlite3_finalize(q->st);
+        free(q->file);
+        free(q->voided);
+        free(q);
+    }
+}
+
+static int sql_source(jf_store *s, jf_rowsrc *r, const char *sql, jf_error *err)
+{
+    memset(r, 0, sizeof *r);
+    sqlsrc *q = calloc(1, sizeof *q);
+    if (!q)
+        return jf_error_set(err, "out of memory");
+    if (prepare(s, sql, NULL, 0, &q->st, err)) {
+        free(q);
+        return -1;
+    }
+    r->state = q;
+    r->next = sql_next;
+    r->close = sql_close;
+    r->name = "";
+    return 0;
+}
+
+/* Members and branches keep the file they were imported from, events theirs too. */
+static const char *const members_sql =
+    "SELECT m.id, m.name, m.branch_id, m.category, m.roles, m.status, f.file, m.line, 0, NULL "
+    "FROM members m JOIN batch_files f ON f.batch = m.batch AND f.kind = 'members' ORDER BY m.batch, m.line";
+static const char *const branches_sql =
+    "SELECT b.id, b.parent_id, b.name, b.secretary, b.supervisor, b.liaison, f.file, b.line, 0, NULL "
+    "FROM branches b JOIN batch_files f ON f.batch = b.batch AND f.kind = 'branches' ORDER BY b.batch, b.line";
+static const char *const events_sql =
+    "SELECT e.member_id, e.date, e.event, e.qty, e.ref, e.note, f.file, e.line, e.id, v.reason "
+    "FROM events e JOIN batch_files f ON f.batch = e.batch AND f.kind = 'events' "
+    "LEFT JOIN voids v ON v.event_id = e.id ORDER BY e.id";
+
+int jf_store_load(jf_store *s, const jf_program *policy, jf_input *in, jf_error *err)
+{
+    jf_rowsrc m, e, b;
+    int64_t nbranches = 0;
+    memset(in, 0, sizeof *in);
+    if (jf_store_query(s, "SELECT count(*) FROM branches", NULL, 0, count_row, &nbranches, err))
+        return -1;
+    if (sql_source(s, &m, members_sql, err))
+        return -1;
+    if (sql_source(s, &e, events_sql, err)) {
+        jf_rowsrc_close(&m);
+        return -1;
+    }
+    memset(&b, 0, sizeof b);
+    if (nbranches && sql_source(s, &b, branches_sql, err)) {
+        jf_rowsrc_close(&m);
+        jf_rowsrc_close(&e);
+        return -1;
+    }
+    jf_rowsrc *ev = &e;
+    int rc = jf_input_load_rows(in, policy, &m, &ev, 1, nbranches ? &b : NULL, err);
+    jf_rowsrc_close(&m);
+    jf_rowsrc_close(&e);
+    jf_rowsrc_close(&b);
+    return rc;
+}
+
+/* ---- import ------------------------------------------------------------------------------ */
+
+/* SHA-256 of a file, as hex; the row count is filled in while rows are stored. */
+static int file_hash(const char *path, char hex[65], jf_error *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return jf_error_set(err, "%s: cannot read", path);
+    jf_sha256 h;
+    jf_sha256_init(&h);
+    unsigned char buf[65536];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+        jf_sha256_update(&h, buf, n);
+    int bad = ferror(f);
+    fclose(f);
+    if (bad)
+        return jf_error_set(err, "%s: read error", path);
+    unsigned char d[32];
+    jf_sha256_final(&h, d);
+    jf_sha256_hex(d, hex);
+    return 0;
+}
+
+/* What an earlier batch says about a file already imported. */
+typedef struct earlier {
+    char text[200]; /* "batch 3 (events.csv, 2025-01-02T…)" */
+} earlier;
+
+static int earlier_row(void *ctx, int n, const char *const *cols)
+{
+    (void)n;
+    earlier *e = ctx;
+    snprintf(e->text, sizeof e->text, "batch %s (%s, imported %s)", cols[0] ? cols[0] : "?",
+             cols[1] ? cols[1] : "?", cols[2] ? cols[2] : "?");
+    return 1;
+}
+
+/* Stores one table's rows from a CSV file in the open transaction. */
+static int stage_file(jf_store *s, int table, const char *path, int64_t batch, int64_t *rows, jf_error *err)
+{
+    static const char *const kinds[] = {"members", "branches", "events"};
+    char hex[65];
+    if (file_hash(path, hex, err))
+        return -1;
+    earlier e = {""};
+    const char *q[] = {kinds[table], hex};
+    if (jf_store_query(s, "SELECT f.batch, f.file, b.imported_at FROM batch_files f JOIN batches b ON b.id = f.batch "
+                          "WHERE f.kind = ? AND f.sha256 = ?", q, 2, earlier_row, &e, err))
+        return -1;
+    if (e.text[0])
+        return jf_error_set(err, "%s: this file was imported already as %s; nothing stored", path, e.text);
+    jf_rowsrc src;
+    if (jf_rowsrc_csv(&src, path, table, err))
+        return -1;
+    static const char *const sql[] = {
+        /* members: an existing member's row moves to member_history when it changes */
+        "INSERT INTO members(id, name, branch_id, category, roles, status, batch, line) VALUES(?1,?2,?3,?4,?5,?6,?7,?8) "
+        "ON CONFLICT(id) DO UPDATE SET name = ?2, branch_id = ?3, category = ?4, roles = ?5, status = ?6, batch = ?7, line = ?8",
+        "INSERT INTO branches(id, parent_id, name, secretary, supervisor, liaison, batch, line) VALUES(?1,?2,?3,?4,?5,?6,?7,?8) "
+        "ON CONFLICT(id) DO UPDATE SET parent_id = ?2, name = ?3, secretary = ?4, supervisor = ?5, liaison = ?6, batch = ?7, line = ?8",
+        "INSERT INTO events(member_id, date, event, qty, ref, note, batch, line) VALUES(?1,?2,?3,?4,?5,?6,?7,?8)"};
+    static const char *const keep[] = {
+        "INSERT INTO member_history SELECT id, name, branch_id, category, roles, status, batch, line, ?2 FROM members WHERE id = ?1",
+        "INSERT INTO branch_history SELECT id, parent_id, name, secretary, supervisor, liaison, batch, line, ?2 FROM branches WHERE id = ?1",
+        NULL};
+    sqlite3_stmt *ins = NULL, *hist = NULL, *seen = NULL;
+    int rc = prepare(s, sql[table], NULL, 0, &ins, err);
+    if (rc == 0 && keep[table])
+        rc = prepare(s, keep[table], NULL, 0, &hist, err);
+    /* a member or branch listed twice in one file is an error, as in `run` */
+    if (rc == 0 && table != 2)
+        rc = jf_store_exec(s, "CREATE TEMP TABLE IF NOT EXISTS seen(kind INTEGER, id TEXT, line INTEGER, PRIMARY KEY(kind, id))",
+                           NULL, 0, NULL, err) ||
+             prepare(s, "INSERT INTO seen VALUES(?1, ?2, ?3) ON CONFLICT DO NOTHING RETURNING 1", NULL, 0, &seen, err);
+    jf_csv_field f[6];
+    int r;
+    *rows = 0;
+    while (rc == 0 && (r = src.next(&src, f, err)) != 0) {
+        if (r < 0) {
+            rc = -1;
+            break;
+        }
+        if (seen) {
+            sqlite3_reset(seen);
+            sqlite3_bind_int(seen, 1, table);
+            sqlite3_bind_text(seen, 2, f[0].ptr, (int)f[0].len, SQLITE_STATIC);
+            sqlite3_bind_int64(seen, 3, (sqlite3_int64)src.line);
+            if (sqlite3_step(seen) != SQLITE_ROW) {
+                rc = jf_error_set(err, "%s:%lu: %s '%s' appears twice in this file", path, src.line,
+                                  table == 0 ? "member_id" : "branch_id", f[0].ptr);
+                break;
+            }
+            sqlite3_reset(seen);
+        }
+        if (hist) {
+            sqlite3_reset(hist);
+            sqlite3_bind_text(hist, 1, f[0].ptr, (int)f[0].len, SQLITE_STATIC);
+            sqlite3_bind_int64(hist, 2, batch);
+            if (sqlite3_step(hist) != SQLITE_DONE) {
+                rc = sql_error(s, err, "keeping history");
+                break;
+            }
+        }
+        sqlite3_reset(ins);
+        for (int i = 0; i < 6; i++)
+            sqlite3_bind_text(ins, i + 1, f[i].ptr, (int)f[i].len, SQLITE_STATIC);
+        sqlite3_bind_int64(ins, 7, batch);
+        sqlite3_bind_int64(ins, 8, (sqlite3_int64)src.line);
+        if (sqlite3_step(ins) != SQLITE_DONE) {
+            rc = sql_error(s, err, "storing a row");
+            break;
+        }
+        (*rows)++;
+    }
+    sqlite3_finalize(ins);
+    sqlite3_finalize(hist);
+    sqlite3_finalize(seen);
+    jf_rowsrc_close(&src);
+    if (rc == 0) {
+        char b[32], n[32];
+        snprintf(b, sizeof b, "%lld", (long long)batch);
+        snprintf(n, sizeof n, "%lld", (long long)*rows);
+        const char *p[] = {b, kinds[table], path, hex, n};
+        rc = jf_store_exec(s, "INSERT INTO batch_files(batch, kind, file, sha256, rows) VALUES(?,?,?,?,?)", p, 5, NULL, err);
+    }
+    return rc;
+}
+
+int jf_store_import(jf_store *s, const jf_program *policy, const char *members, const char *events,
+                    const char *branches, jf_import_report *rep, jf_error *err)
+{
+    memset(rep, 0, sizeof *rep);
+    if (!members && !events && !branches)
+        return jf_error_set(err, "nothing to import: give --members, --branches and/or --events");
+    char now[32];
+    now_text(now);
+    if (jf_store_begin(s, err))
+        return -1;
+    const char *p[] = {now};
+    int rc = jf_store_exec(s, "INSERT INTO batches(imported_at) VALUES(?)", p, 1, &rep->batch, err);
+    if (rc == 0 && members)
+        rc = stage_file(s, 0, members, rep->batch, &rep->members, err);
+    if (rc == 0 && branches)
+        rc = stage_file(s, 1, branches, rep->batch, &rep->branches, err);
+    if (rc == 0 && events)
+        rc = stage_file(s, 2, events, rep->batch, &rep->events, err);
+    /* the whole ledger, with this batch, must pass the same checks as `jifen run` */
+    if (rc == 0) {
+        jf_input in;
+        rc = jf_store_load(s, policy, &in, err);
+        if (rc == 0)
+            jf_input_free(&in);
+    }
+    if (rc == 0)
+        rc = jf_store_exec(s, "DROP TABLE IF EXISTS temp.seen", NULL, 0, NULL, err);
+    if (rc == 0)
+        rc = jf_store_commit(s, err);
+    if (rc)
+        jf_store_rollback(s);
+    return rc;
+}
+
+/* ---- voids and appeals ----------------------------------------------------------------------- */
+
+int jf_store_void(jf_store *s, int64_t event, const char *reason, const char *who, jf_error *err)
+{
+    char id[32], now[32];
+    snprintf(id, sizeof id, "%lld", (long long)event);
+    now_text(now);
+    int64_t n = 0, v = 0;
+    const char *q[] = {id};
+    if (jf_store_begin(s, err))
+        return -1;
+    int rc = jf_store_query(s, "SELECT count(*) FROM events WHERE id = ?", q, 1, count_row, &n, err);
+    if (rc == 0)
+        rc = jf_store_query(s, "SELECT count(*) FROM voids WHERE event_id = ?", q, 1, count_row, &v, err);
+    if (rc == 0 && n == 0)
+        rc = jf_error_set(err, "%s: there is no event %s in the ledger", s->path, id);
+    if (rc == 0 && v)
+        rc = jf_error_set(err, "%s: event %s is void already", s->path, id);
+    if (rc == 0 && (!reason || !*reason))
+        rc = jf_error_set(err, "a void needs a reason (--reason)");
+    const char *p[] = {id, reason, who, now};
+    if (rc == 0)
+        rc = jf_store_exec(s, "INSERT INTO voids(event_id, reason, who, at) VALUES(?,?,?,?)", p, 4, NULL, err);
+    if (rc == 0)
+        rc = jf_store_commit(s, err);
+    if (rc)
+        jf_store_rollback(s);
+    return rc;
+}
+
+int jf_store_appeal_open(jf_store *s, const char *member, int year, const char *text, int64_t *id,
+                         jf_error *err)
+{
+    char y[16], now[32];
+    snprintf(y, sizeof y, "%d", year);
+    now_text(now);
+    int64_t n = 0;
+    const char *q[] = {member};
+    if (jf_store_query(s, "SELECT count(*) FROM members WHERE id = ?", q, 1, count_row, &n, err))
+        return -1;
+    if (n == 0)
+        return jf_error_set(err, "%s: member '%s' is not in the ledger", s->path, member);
+    if (!text || !*text)
+        return jf_error_set(err, "an appeal needs its text (--text)");
+    const char *p[] = {member, y, text, now};
+    return jf_store_exec(s, "INSERT INTO appeals(member_id, year, text, opened_at) VALUES(?,?,?,?)", p, 4, id, err);
+}
+
+int jf_store_appeal_resolve(jf_store *s, int64_t id, const char *decision, jf_error *err)
+{
+    char i[32], now[32];
+    snprintf(i, sizeof i, "%lld", (long long)id);
+    now_text(now);
+    int64_t n = 0;
+    const char *q[] = {i};
+    if (jf_store_query(s, "SELECT count(*) FROM appeals WHERE id = ? AND decision IS NULL", q, 1, count_row, &n, err))
+        return -1;
+    if (n == 0)
+        return jf_error_set(err, "%s: there is no open appeal %s", s->path, i);
+    if (!decision || !*decision)
+        return jf_error_set(err, "a resolution needs the decision (--decision)");
+    const char *p[] = {decision, now, i};
+    return jf_store_exec(s, "UPDATE appeals SET decision = ?, resolved_at = ? WHERE id = ?", p, 3, NULL, err);
+}
