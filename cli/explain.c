@@ -417,6 +417,15 @@ int jf_explain_print(const jf_program *p, const jf_input *in, const jf_vm *vm, u
             fprintf(out, "%s%s → %s, %s (line %u)\n", ind2, a, b, jf_str(p, p->notes[t->slot].text), p->notes[t->slot].line);
         }
     }
+    int heading = 0; /* rows of the year that count nothing: voided or cancelled */
+    for (uint32_t i = 0; i < mem->nevents; i++) {
+        const jf_event *e = &in->events[mem->first_event + i];
+        if (!in_year(e, year) || !e->skip)
+            continue;
+        if (!heading++)
+            fprintf(out, "events of %d that count nothing:\n", year);
+        event_line(p, in, mem->first_event + i, "  ", "", out);
+    }
     for (uint32_t i = 0; i < vm->ntrace; i++) {
         const jf_trace *t = &vm->trace[i];
         if (t->kind == JF_TR_PREVTIER) {

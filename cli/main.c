@@ -7,6 +7,7 @@
 #include "compiler.h"
 #include "file.h"
 #include "output.h"
+#include "cli.h"
 #include "disasm.h"
 #include "input.h"
 #include "sha256.h"
@@ -287,7 +288,19 @@ static const char *column_text(const jf_program *p, const jf_vm *vm, uint32_t m,
 static int print_results(const opts *o, const jf_program *p, const jf_input *in, const jf_vm *vm,
                          FILE *out)
 {
-    const char *fmt = o->format ? o->format : "table";
+    jf_table t;
+    if (jf_results_table(p, in, vm, o->branch, &t)) {
+        fprintf(stderr, "jifen: out of memory\n");
+        return 1;
+    }
+    jf_table_print(&t, o->format ? o->format : "table", out);
+    jf_table_free(&t);
+    return 0;
+}
+
+int jf_results_table(const jf_program *p, const jf_input *in, const jf_vm *vm, const char *branch,
+                     jf_table *out)
+{
     int has_outcome = p->noutcomes > 0;
     jf_table t;
     memset(&t, 0, sizeof t);
@@ -306,16 +319,14 @@ static int print_results(const opts *o, const jf_program *p, const jf_input *in,
     size_t nrows = 0;
     for (uint32_t m = 0; m < in->nmembers; m++)
         if (in->members[m].scored &&
-            (!o->branch || !strcmp(jf_input_str(in, in->members[m].branch_id), o->branch)))
+            (!branch || !strcmp(jf_input_str(in, in->members[m].branch_id), branch)))
             nrows++;
-    if (jf_table_alloc(&t, nrows)) {
-        fprintf(stderr, "jifen: out of memory\n");
-        return 1;
-    }
+    if (jf_table_alloc(&t, nrows))
+        return -1;
     size_t r = 0;
     for (uint32_t m = 0; m < in->nmembers; m++) {
         if (!in->members[m].scored ||
-            (o->branch && strcmp(jf_input_str(in, in->members[m].branch_id), o->branch)))
+            (branch && strcmp(jf_input_str(in, in->members[m].branch_id), branch)))
             continue;
         jf_result res = jf_vm_result(vm, m);
         char (*row)[JF_CELL] = t.cells + r * t.ncols;
@@ -333,13 +344,10 @@ static int print_results(const opts *o, const jf_program *p, const jf_input *in,
         }
         r++;
     }
-    jf_table_print(&t, fmt, out);
-    jf_table_free(&t);
+    *out = t;
     return 0;
 }
 
-int jf_explain_print(const jf_program *p, const jf_input *in, const jf_vm *vm, uint32_t m,
-                     const char *src, int json, FILE *out);
 
 /* Loads policy and input and evaluates; shared by run, explain and test. */
 static int evaluate(const opts *o, jf_program *p, char **src, size_t *srclen, jf_input *in, jf_vm *vm,
@@ -678,8 +686,18 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "compile")) return cmd_compile(argc - 2, argv + 2);
     if (!strcmp(cmd, "disasm")) return cmd_disasm(argc - 2, argv + 2);
     if (!strcmp(cmd, "run")) return cmd_run(argc - 2, argv + 2);
-    if (!strcmp(cmd, "explain")) return cmd_explain(argc - 2, argv + 2);
+    if (!strcmp(cmd, "explain"))
+        return argc > 2 && jf_is_store(argv[2]) ? jf_cmd_explain_store(argc - 2, argv + 2)
+                                                : cmd_explain(argc - 2, argv + 2);
     if (!strcmp(cmd, "test")) return cmd_test(argc - 2, argv + 2);
+    if (!strcmp(cmd, "db")) return jf_cmd_db(argc - 2, argv + 2);
+    if (!strcmp(cmd, "import")) return jf_cmd_import(argc - 2, argv + 2);
+    if (!strcmp(cmd, "void")) return jf_cmd_void(argc - 2, argv + 2);
+    if (!strcmp(cmd, "ledger")) return jf_cmd_ledger(argc - 2, argv + 2);
+    if (!strcmp(cmd, "eval")) return jf_cmd_eval(argc - 2, argv + 2);
+    if (!strcmp(cmd, "results")) return jf_cmd_results(argc - 2, argv + 2);
+    if (!strcmp(cmd, "appeal")) return jf_cmd_appeal(argc - 2, argv + 2);
+    if (!strcmp(cmd, "appeals")) return jf_cmd_appeals(argc - 2, argv + 2);
     fprintf(stderr, "jifen: unknown command '%s'\n\n%s", cmd, usage_main);
     return 2;
 }

@@ -99,6 +99,20 @@ int jf_compile_file(const char *path, FILE *diag_out, int *warnings, jf_program 
     memset(out, 0, sizeof *out);
     if (jf_read_file(path, (size_t)64 << 20, &src, &len, err))
         return -1;
+    int rc = jf_compile_buffer(path, src, len, diag_out, warnings, out, err);
+    if (src_out && rc == 0) {
+        *src_out = src;
+        *src_len_out = len;
+    } else {
+        free(src);
+    }
+    return rc;
+}
+
+int jf_compile_buffer(const char *path, const char *src, size_t len, FILE *diag_out, int *warnings,
+                      jf_program *out, jf_error *err)
+{
+    memset(out, 0, sizeof *out);
     jf_ast ast;
     memset(&ast, 0, sizeof ast);
     jf_diags diags;
@@ -128,11 +142,5 @@ int jf_compile_file(const char *path, FILE *diag_out, int *warnings, jf_program 
         *warnings = diags.warnings;
     jf_diags_free(&diags);
     jf_arena_free(&ast.arena);
-    if (src_out && rc == 0) {
-        *src_out = src;
-        *src_len_out = len;
-    } else {
-        free(src);
-    }
     return rc;
 }

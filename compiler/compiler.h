@@ -24,4 +24,8 @@ int jf_compile_ast(jf_ast *ast, jf_diags *diags, jf_program *out);
 int jf_compile_file(const char *path, FILE *diag_out, int *warnings, jf_program *out,
                     char **src_out, size_t *src_len_out, jf_error *err);
 
+/* The same for a rule file's text already in memory (`path` names it in messages). */
+int jf_compile_buffer(const char *path, const char *src, size_t len, FILE *diag_out, int *warnings,
+                      jf_program *out, jf_error *err);
+
 #endif

@@ -1,6 +1,7 @@
 /* input.c — reading members, branches and events per the data contract. */
 #include "input.h"
 #include "csv.h"
+#include "sha256.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -317,6 +318,7 @@ static int load_members(jf_input *in, const jf_program *p, jf_rowsrc *src, jf_er
         m->file = pool_add(in, path, strlen(path), &fail);
         m->branch_id = pool_add(in, br.ptr, br.len, &fail);
         m->category_s = pool_add(in, cat.ptr, cat.len, &fail);
+        m->roles = pool_add(in, roles.ptr, roles.len, &fail);
         m->category = -1;
         for (uint32_t i = 0; i < p->ncategories; i++)
             if (!strcmp(jf_str(p, p->categories[i]), cat.ptr))
@@ -839,4 +841,54 @@ void jf_input_free(jf_input *in)
     free(in->branches);
     free(in->events);
     memset(in, 0, sizeof *in);
+}
+
+/* One field into the hash, with its length so that fields cannot run into each other. */
+static void hash_text(jf_sha256 *h, const char *t)
+{
+    uint32_t n = (uint32_t)strlen(t);
+    unsigned char len[4] = {(unsigned char)n, (unsigned char)(n >> 8), (unsigned char)(n >> 16),
+                            (unsigned char)(n >> 24)};
+    jf_sha256_update(h, len, 4);
+    jf_sha256_update(h, t, n);
+}
+
+void jf_input_hash(const jf_input *in, const jf_program *p, int32_t before, unsigned char out[32])
+{
+    static const char *const st[] = {"full", "probationary", "activist", "exempt"};
+    jf_sha256 h;
+    jf_sha256_init(&h);
+    char buf[64];
+    for (uint32_t i = 0; i < in->nmembers; i++) {
+        const jf_member *m = &in->members[i];
+        hash_text(&h, jf_input_str(in, m->id));
+        hash_text(&h, jf_input_str(in, m->name));
+        hash_text(&h, jf_input_str(in, m->branch_id));
+        hash_text(&h, jf_input_str(in, m->category_s));
+        hash_text(&h, jf_input_str(in, m->roles));
+        hash_text(&h, st[m->status & 3]);
+    }
+    for (uint32_t i = 0; i < in->nbranches; i++) {
+        const jf_branch *b = &in->branches[i];
+        hash_text(&h, jf_input_str(in, b->id));
+        hash_text(&h, b->parent >= 0 ? jf_input_str(in, in->branches[b->parent].id) : "");
+        hash_text(&h, jf_input_str(in, b->name));
+        for (int r = 0; r < 3; r++)
+            hash_text(&h, b->role[r] >= 0 ? jf_input_str(in, in->members[b->role[r]].id) : "");
+    }
+    for (uint32_t i = 0; i < in->nevents; i++) {
+        const jf_event *e = &in->events[i];
+        if (e->date >= before)
+            continue;
+        hash_text(&h, jf_input_str(in, in->members[e->member].id));
+        snprintf(buf, sizeof buf, "%d", (int)e->date);
+        hash_text(&h, buf);
+        hash_text(&h, jf_str(p, p->events[e->code].code));
+        jf_dec_format(e->qty, buf);
+        hash_text(&h, buf);
+        hash_text(&h, e->ref >= 0 ? jf_input_str(in, (uint32_t)e->ref) : "");
+        snprintf(buf, sizeof buf, "%u", (unsigned)e->skip);
+        hash_text(&h, buf);
+    }
+    jf_sha256_final(&h, out);
 }

@@ -28,6 +28,7 @@ typedef struct jf_member {
     uint32_t nevents;     /* how many events the member has (all years) */
     uint32_t line;        /* line in members.csv */
     uint32_t file;        /* string: the members file it came from */
+    uint32_t roles;       /* string: the roles as written */
 } jf_member;
 
 /* One branch (from branches.csv, or derived from members' branch ids). */
@@ -100,6 +101,10 @@ int jf_input_load(jf_input *in, const jf_program *p, const char *members_path,
 int jf_input_load_rows(jf_input *in, const jf_program *p, jf_rowsrc *members, jf_rowsrc **events,
                        int nevents_src, jf_rowsrc *branches, jf_error *err);
 void jf_input_free(jf_input *in);
+/* SHA-256 of what the input says (members, branches, and the events dated before
+ * `before` (yyyymmdd) in their evaluation order, voided or cancelled ones marked): the same for
+ * the same ledger whatever the order of the rows in the files or the store. */
+void jf_input_hash(const jf_input *in, const jf_program *p, int32_t before, unsigned char out[32]);
 const char *jf_input_str(const jf_input *in, uint32_t off);
 /* Member index by id, -1 when absent. */
 int jf_input_find_member(const jf_input *in, const char *id);

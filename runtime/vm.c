@@ -24,6 +24,14 @@ static const jf_dec ZERO = {0, 1};
 static const jf_dec ONE = {1, 1};
 
 /* Sets n values to exact zero (0/1: an all-zero jf_dec is not a valid number). */
+void jf_vm_clear_history(jf_vm *vm)
+{
+    for (size_t i = 0; i < (size_t)vm->in->nmembers * vm->nslots; i++)
+        vm->prev[i] = (jf_dec){0, 1};
+    for (uint32_t m = 0; m < vm->in->nmembers; m++)
+        vm->prev_tier[m] = -1;
+}
+
 static void fill_zero(jf_dec *v, size_t n)
 {
     for (size_t i = 0; i < n; i++)
@@ -584,6 +592,12 @@ static int run_year(jf_vm *vm, int year)
         if (in->members[m].scored)
             rc = run_chunk(vm, p->final_chunk, m, NULL, NULL);
     return rc;
+}
+
+int jf_vm_run_seeded(jf_vm *vm, int year)
+{
+    vm->ntrace = 0;
+    return run_year(vm, year);
 }
 
 int jf_vm_run(jf_vm *vm, int year)

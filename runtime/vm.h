@@ -81,6 +81,11 @@ int jf_vm_init(jf_vm *vm, const jf_program *p, const jf_input *in, jf_error *err
 void jf_vm_free(jf_vm *vm);
 /* Evaluates `year` (and earlier years first when the policy needs history). */
 int jf_vm_run(jf_vm *vm, int year);
+/* Evaluates only `year`, with last year's values as the caller put them in vm->prev and
+ * vm->prev_tier (read back from stored results) after jf_vm_clear_history. */
+int jf_vm_run_seeded(jf_vm *vm, int year);
+/* Sets every last-year value to 0 and every last-year tier to none. */
+void jf_vm_clear_history(jf_vm *vm);
 /* The result of member m after jf_vm_run. */
 jf_result jf_vm_result(const jf_vm *vm, uint32_t m);
 /* A slot value of member m after jf_vm_run. */

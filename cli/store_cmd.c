@@ -1,0 +1,887 @@
+/* store_cmd.c — the commands that work on a jifen database (runtime/store.c). */
+#include "cli.h"
+#include "compiler.h"
+#include "file.h"
+#include "sha256.h"
+#include "store.h"
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define JF_VERSION_STR "0.2.0"
+
+/* Options of the store commands. */
+typedef struct sopts {
+    const char *db;        /* the database */
+    const char *policy;    /* a rule file (.jf) */
+    const char *policy2;   /* a second rule file (diff) */
+    const char *members;   /* members.csv */
+    const char *events;    /* events.csv */
+    const char *branches;  /* branches.csv */
+    const char *branch;    /* one branch */
+    const char *org;       /* an organisation: a branch and everything under it */
+    const char *member;    /* one member */
+    const char *format;    /* table | csv | json | text */
+    const char *reason;    /* void reason */
+    const char *by;        /* who voids */
+    const char *text;      /* appeal text */
+    const char *decision;  /* appeal decision */
+    const char *from;      /* policy effective date */
+    const char *output;    /* output file */
+    long long event;       /* event id (void) */
+    long long resolve;     /* appeal id to resolve */
+    int year;              /* the year */
+} sopts;
+
+static int parse(int argc, char **argv, sopts *o)
+{
+    memset(o, 0, sizeof *o);
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        const char **dst = NULL;
+        if (!strcmp(a, "--members")) dst = &o->members;
+        else if (!strcmp(a, "--events")) dst = &o->events;
+        else if (!strcmp(a, "--branches")) dst = &o->branches;
+        else if (!strcmp(a, "--branch")) dst = &o->branch;
+        else if (!strcmp(a, "--org")) dst = &o->org;
+        else if (!strcmp(a, "--member")) dst = &o->member;
+        else if (!strcmp(a, "--format")) dst = &o->format;
+        else if (!strcmp(a, "--reason")) dst = &o->reason;
+        else if (!strcmp(a, "--by")) dst = &o->by;
+        else if (!strcmp(a, "--text")) dst = &o->text;
+        else if (!strcmp(a, "--decision")) dst = &o->decision;
+        else if (!strcmp(a, "--from")) dst = &o->from;
+        else if (!strcmp(a, "--policy")) dst = &o->policy;
+        else if (!strcmp(a, "-o") || !strcmp(a, "--output")) dst = &o->output;
+        else if (!strcmp(a, "--year") || !strcmp(a, "--event") || !strcmp(a, "--resolve")) {
+            if (i + 1 >= argc) {
+                fprintf(stderr, "jifen: %s needs a value\n", a);
+                return -1;
+            }
+            char *end;
+            long long v = strtoll(argv[++i], &end, 10);
+            if (*end || v < 0) {
+                fprintf(stderr, "jifen: %s takes a whole number, not '%s'\n", a, argv[i]);
+                return -1;
+            }
+            if (!strcmp(a, "--year")) {
+                if (v < 1900 || v > 9999) {
+                    fprintf(stderr, "jifen: --year takes a year from 1900 to 9999\n");
+                    return -1;
+                }
+                o->year = (int)v;
+            } else if (!strcmp(a, "--event")) {
+                o->event = v;
+            } else {
+                o->resolve = v;
+            }
+            continue;
+        } else if (a[0] == '-' && a[1]) {
+            fprintf(stderr, "jifen: unknown option '%s'\n", a);
+            return -1;
+        } else if (!o->db) {
+            o->db = a;
+            continue;
+        } else if (!o->policy) {
+            o->policy = a;
+            continue;
+        } else if (!o->policy2) {
+            o->policy2 = a;
+            continue;
+        } else {
+            fprintf(stderr, "jifen: unexpected argument '%s'\n", a);
+            return -1;
+        }
+        if (i + 1 >= argc) {
+            fprintf(stderr, "jifen: %s needs a value\n", a);
+            return -1;
+        }
+        *dst = argv[++i];
+    }
+    if (!o->db) {
+        fprintf(stderr, "jifen: the database file is required\n");
+        return -1;
+    }
+    return 0;
+}
+
+int jf_is_store(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return 0;
+    char head[16] = "";
+    size_t n = fread(head, 1, sizeof head, f);
+    fclose(f);
+    return n == 16 && !memcmp(head, "SQLite format 3", 16);
+}
+
+static int fail(jf_store *s, const jf_error *err)
+{
+    if (err->msg[0])
+        fprintf(stderr, "%s\n", err->msg);
+    if (s)
+        jf_store_close(s);
+    return 1;
+}
+
+/* A compiled policy with where it came from. */
+typedef struct policy {
+    jf_program prog;  /* the verified program */
+    char *source;     /* its source text */
+    size_t len;       /* its length */
+    char hash[65];    /* SHA-256 of the source */
+    char *name;       /* its name (file, or name in the store) */
+} policy;
+
+static void policy_free(policy *p)
+{
+    jf_program_free(&p->prog);
+    free(p->source);
+    free(p->name);
+    memset(p, 0, sizeof *p);
+}
+
+static int compile_policy(policy *p, const char *name, jf_error *err)
+{
+    unsigned char h[32];
+    jf_sha256_buf(p->source, p->len, h);
+    jf_sha256_hex(h, p->hash);
+    int warnings = 0;
+    int rc = jf_compile_buffer(name, p->source, p->len, stderr, &warnings, &p->prog, err);
+    if (rc > 0)
+        jf_error_set(err, "%s: the policy has errors", name);
+    return rc ? -1 : 0;
+}
+
+/* The policy of a command: the file given, else the one in force for `year` in the store. */
+static int load_policy(jf_store *s, const char *file, int year, policy *p, int announce, jf_error *err)
+{
+    memset(p, 0, sizeof *p);
+    if (file) {
+        if (jf_read_file(file, (size_t)64 << 20, &p->source, &p->len, err))
+            return -1;
+        p->name = strdup(file);
+        return p->name ? compile_policy(p, file, err) : jf_error_set(err, "out of memory");
+    }
+    if (jf_store_policy_for_year(s, year, &p->source, &p->len, p->hash, &p->name, err))
+        return -1;
+    char label[300];
+    snprintf(label, sizeof label, "policy %s", p->name);
+    if (compile_policy(p, label, err))
+        return -1;
+    if (announce)
+        fprintf(stderr, "jifen: policy %s (%.12s) is in force in %d\n", p->name, p->hash, year);
+    return 0;
+}
+
+/* ---- db, import, void, ledger ------------------------------------------------------------- */
+
+int jf_cmd_db(int argc, char **argv)
+{
+    if (argc < 2) {
+        fputs("usage: jifen db init DB | jifen db migrate DB | jifen db policy DB FILE.jf --from YYYY-MM-DD\n", stderr);
+        return 2;
+    }
+    jf_error err = {{0}};
+    const char *sub = argv[0];
+    if (!strcmp(sub, "init")) {
+        if (jf_store_init(argv[1], &err))
+            return fail(NULL, &err);
+        printf("created %s (schema version %d)\n", argv[1], JF_STORE_SCHEMA_VERSION);
+        return 0;
+    }
+    if (!strcmp(sub, "migrate")) {
+        jf_store s;
+        if (jf_store_open(&s, argv[1], 1, &err))
+            return fail(NULL, &err);
+        printf("%s is at schema version %d\n", argv[1], JF_STORE_SCHEMA_VERSION);
+        jf_store_close(&s);
+        return 0;
+    }
+    if (!strcmp(sub, "policy")) {
+        sopts o;
+        if (parse(argc - 1, argv + 1, &o) || !o.policy || !o.from) {
+            fputs("usage: jifen db policy DB FILE.jf --from YYYY-MM-DD\n", stderr);
+            return 2;
+        }
+        jf_store s;
+        policy p;
+        if (jf_store_open(&s, o.db, 0, &err))
+            return fail(NULL, &err);
+        if (load_policy(&s, o.policy, 0, &p, 0, &err)) {
+            policy_free(&p);
+            return fail(&s, &err);
+        }
+        int added = 0;
+        int rc = jf_store_add_policy(&s, jf_str(&p.prog, p.prog.name), p.source, p.len, o.from, &added, &err);
+        if (rc == 0)
+            printf("%s policy %s (%.12s), in force from %s\n", added ? "stored" : "already stored",
+                   jf_str(&p.prog, p.prog.name), p.hash, o.from);
+        policy_free(&p);
+        return rc ? fail(&s, &err) : (jf_store_close(&s), 0);
+    }
+    fprintf(stderr, "jifen: unknown 'db' command '%s'\n", sub);
+    return 2;
+}
+
+int jf_cmd_import(int argc, char **argv)
+{
+    sopts o;
+    if (parse(argc, argv, &o) || o.policy2) {
+        fputs("usage: jifen import DB [--policy FILE.jf] [--branches B.csv] [--members M.csv] [--events E.csv]\n", stderr);
+        return 2;
+    }
+    jf_error err = {{0}};
+    jf_store s;
+    policy p;
+    if (jf_store_open(&s, o.db, 0, &err))
+        return fail(NULL, &err);
+    /* rows are checked against the policy given, else the newest one stored */
+    if (load_policy(&s, o.policy, 9999, &p, 0, &err)) {
+        policy_free(&p);
+        return fail(&s, &err);
+    }
+    jf_import_report rep;
+    int rc = jf_store_import(&s, &p.prog, o.members, o.events, o.branches, &rep, &err);
+    policy_free(&p);
+    if (rc)
+        return fail(&s, &err);
+    printf("batch %lld: %lld members, %lld branches, %lld events\n", (long long)rep.batch,
+           (long long)rep.members, (long long)rep.branches, (long long)rep.events);
+    jf_store_close(&s);
+    return 0;
+}
+
+int jf_cmd_void(int argc, char **argv)
+{
+    sopts o;
+    if (parse(argc, argv, &o) || !o.event || !o.reason) {
+        fputs("usage: jifen void DB --event ID --reason TEXT [--by WHO]\n", stderr);
+        return 2;
+    }
+    jf_error err = {{0}};
+    jf_store s;
+    if (jf_store_open(&s, o.db, 0, &err))
+        return fail(NULL, &err);
+    const char *who = o.by ? o.by : getenv("USER") ? getenv("USER") : "unknown";
+    if (jf_store_void(&s, o.event, o.reason, who, &err))
+        return fail(&s, &err);
+    printf("event %lld is void (%s)\n", o.event, o.reason);
+    jf_store_close(&s);
+    return 0;
+}
+
+static int print_row(void *ctx, int n, const char *const *cols)
+{
+    (void)ctx;
+    for (int i = 0; i < n; i++)
+        printf("%s%s", i ? "\t" : "", cols[i] ? cols[i] : "");
+    printf("\n");
+    return 0;
+}
+
+int jf_cmd_ledger(int argc, char **argv)
+{
+    sopts o;
+    if (parse(argc, argv, &o)) {
+        fputs("usage: jifen ledger DB [--member ID] [--year Y]\n", stderr);
+        return 2;
+    }
+    jf_error err = {{0}};
+    jf_store s;
+    if (jf_store_open(&s, o.db, 0, &err))
+        return fail(NULL, &err);
+    char y[16] = "";
+    if (o.year)
+        snprintf(y, sizeof y, "%d", o.year);
+    const char *p[] = {o.member ? o.member : "", o.member ? o.member : "", y, y};
+    printf("id\tdate\tmember\tevent\tqty\tref\tsource\tvoid\n");
+    int rc = jf_store_query(&s,
+        "SELECT e.id, e.date, e.member_id, e.event, e.qty, e.ref, f.file || ':' || e.line,"
+        " CASE WHEN v.reason IS NULL THEN '' ELSE 'void: ' || v.reason || ' (' || v.who || ', ' || v.at || ')' END "
+        "FROM events e JOIN batch_files f ON f.batch = e.batch AND f.kind = 'events' LEFT JOIN voids v ON v.event_id = e.id "
+        "WHERE (? = '' OR e.member_id = ?) AND (? = '' OR substr(e.date, 1, 4) = ?) ORDER BY e.member_id, e.date, e.id",
+        p, 4, print_row, NULL, &err);
+    if (rc)
+        return fail(&s, &err);
+    jf_store_close(&s);
+    return 0;
+}
+
+/* ---- eval and results ----------------------------------------------------------------------- */
+
+/* Is branch b (index) inside organisation `org` (b itself or a descendant)? */
+static int in_org(const jf_input *in, int32_t b, const char *org)
+{
+    for (int steps = 0; b >= 0 && steps <= (int)in->nbranches; steps++, b = in->branches[b].parent)
+        if (!strcmp(jf_input_str(in, in->branches[b].id), org))
+            return 1;
+    return 0;
+}
+
+/* last year's values of a member, as text: "tier|slot:num/den,…" (exact, for seeding) */
+static void member_state(const jf_program *p, const jf_vm *vm, uint32_t m, char *buf, size_t cap)
+{
+    size_t used = (size_t)snprintf(buf, cap, "%d|", (int)vm->tier[m]);
+    for (uint32_t sl = 0; sl < p->nslots && used < cap; sl++) {
+        if (!p->slots[sl].history)
+            continue;
+        jf_dec v = jf_vm_slot(vm, m, sl);
+        used += (size_t)snprintf(buf + used, cap - used, "%u:%lld/%lld,", sl, (long long)v.num, (long long)v.den);
+    }
+}
+
+/* Reads stored states into the VM's last-year values; returns the number of members seeded. */
+typedef struct seedctx {
+    jf_vm *vm;        /* the VM */
+    uint32_t seeded;  /* members found */
+    int bad;          /* a state did not parse */
+} seedctx;
+
+static int seed_row(void *ctx, int n, const char *const *cols)
+{
+    (void)n;
+    seedctx *c = ctx;
+    int m = jf_input_find_member(c->vm->in, cols[0] ? cols[0] : "");
+    if (m < 0 || !cols[1])
+        return 0;
+    const char *t = cols[1];
+    char *end;
+    long tier = strtol(t, &end, 10);
+    if (*end != '|') {
+        c->bad = 1;
+        return 1;
+    }
+    c->vm->prev_tier[m] = (int32_t)tier;
+    for (t = end + 1; *t;) {
+        unsigned long sl = strtoul(t, &end, 10);
+        long long num, den;
+        if (*end != ':' || sscanf(end + 1, "%lld/%lld", &num, &den) != 2 || den <= 0 || sl >= c->vm->nslots) {
+            c->bad = 1;
+            return 1;
+        }
+        c->vm->prev[(size_t)m * c->vm->nslots + sl] = (jf_dec){num, den};
+        t = strchr(end, ',');
+        if (!t)
+            break;
+        t++;
+    }
+    c->seeded++;
+    return 0;
+}
+
+/* The run of `year` for this policy that saw exactly these rows: id, or 0. */
+typedef struct runhit {
+    long long id;          /* the run */
+    char results[65];      /* its results hash */
+} runhit;
+
+static int run_row(void *ctx, int n, const char *const *cols)
+{
+    (void)n;
+    runhit *r = ctx;
+    r->id = cols[0] ? atoll(cols[0]) : 0;
+    snprintf(r->results, sizeof r->results, "%s", cols[1] ? cols[1] : "");
+    return 1;
+}
+
+static void hexof(const unsigned char h[32], char out[65])
+{
+    jf_sha256_hex(h, out);
+}
+
+/* Everything an eval needs, loaded. */
+typedef struct evalctx {
+    jf_store s;        /* the store */
+    policy pol;        /* the policy */
+    jf_input in;       /* the ledger */
+    jf_vm vm;          /* the evaluator */
+    int seeded;        /* last year's values came from a stored run */
+    long long seed_run;/* that run */
+} evalctx;
+
+static void eval_free(evalctx *e)
+{
+    jf_vm_free(&e->vm);
+    jf_input_free(&e->in);
+    policy_free(&e->pol);
+    jf_store_close(&e->s);
+}
+
+/* Loads and evaluates; history from a stored run of last year when one matches. */
+static int eval_load(evalctx *e, const char *db, const char *file, int year, int trace_member_needed,
+                     const char *member, int use_stored_history, jf_error *err)
+{
+    memset(e, 0, sizeof *e);
+    if (jf_store_open(&e->s, db, 0, err))
+        return -1;
+    if (load_policy(&e->s, file, year, &e->pol, 1, err) || jf_store_load(&e->s, &e->pol.prog, &e->in, err) ||
+        jf_vm_init(&e->vm, &e->pol.prog, &e->in, err))
+        return -1;
+    if (trace_member_needed) {
+        e->vm.trace_member = jf_input_find_member(&e->in, member);
+        e->vm.trace_year = year;
+        if (e->vm.trace_member < 0)
+            return jf_error_set(err, "%s: member '%s' is not in the ledger", db, member);
+    }
+    if (e->pol.prog.uses_history && use_stored_history) {
+        unsigned char h[32];
+        char hist[65], y[16];
+        jf_input_hash(&e->in, &e->pol.prog, year * 10000 + 101, h);
+        hexof(h, hist);
+        snprintf(y, sizeof y, "%d", year - 1);
+        runhit r = {0, ""};
+        const char *q[] = {y, e->pol.hash, hist};
+        if (jf_store_query(&e->s, "SELECT id, results_hash FROM runs WHERE year = ? AND policy_hash = ? AND "
+                                  "history_hash = ? AND scope = 'all' ORDER BY id DESC LIMIT 1", q, 3, run_row, &r, err))
+            return -1;
+        if (r.id) {
+            jf_vm_clear_history(&e->vm);
+            seedctx c = {&e->vm, 0, 0};
+            char rid[32];
+            snprintf(rid, sizeof rid, "%lld", r.id);
+            const char *q2[] = {rid};
+            if (jf_store_query(&e->s, "SELECT member_id, state FROM results WHERE run = ?", q2, 1, seed_row, &c, err))
+                return -1;
+            uint32_t scored = 0;
+            for (uint32_t m = 0; m < e->in.nmembers; m++)
+                scored += e->in.members[m].scored;
+            if (!c.bad && c.seeded == scored) {
+                e->seeded = 1;
+                e->seed_run = r.id;
+            }
+        }
+    }
+    int rc = e->seeded ? jf_vm_run_seeded(&e->vm, year) : jf_vm_run(&e->vm, year);
+    return rc;
+}
+
+int jf_cmd_eval(int argc, char **argv)
+{
+    sopts o;
+    if (parse(argc, argv, &o) || !o.year || o.policy2 || (o.branch && o.org)) {
+        fputs("usage: jifen eval DB [POLICY.jf] --year Y [--branch ID | --org ID] [--format table|csv|json]\n", stderr);
+        return 2;
+    }
+    jf_error err = {{0}};
+    evalctx e;
+    if (eval_load(&e, o.db, o.policy, o.year, 0, NULL, 1, &err)) {
+        eval_free(&e);
+        return fail(NULL, &err);
+    }
+    if (o.policy) { /* a policy given by file is stored, in force from the start of the year */
+        char from[16];
+        int added = 0;
+        snprintf(from, sizeof from, "%04d-01-01", o.year);
+        if (jf_store_add_policy(&e.s, jf_str(&e.pol.prog, e.pol.prog.name), e.pol.source, e.pol.len, from, &added, &err)) {
+            eval_free(&e);
+            return fail(NULL, &err);
+        }
+    }
+    if (e.seeded)
+        fprintf(stderr, "jifen: %d's values read from stored run %lld\n", o.year - 1, e.seed_run);
+    const char *scope_id = o.branch ? o.branch : o.org;
+    if (scope_id && jf_input_find_branch(&e.in, scope_id) < 0) {
+        eval_free(&e);
+        fprintf(stderr, "jifen: '%s' is not a branch or organisation in the ledger\n", scope_id);
+        return 1;
+    }
+    /* the rows of the scope */
+    jf_table t;
+    if (jf_results_table(&e.pol.prog, &e.in, &e.vm, NULL, &t)) {
+        eval_free(&e);
+        fprintf(stderr, "jifen: out of memory\n");
+        return 1;
+    }
+    size_t keep = 0;
+    uint32_t *mem = calloc(t.nrows + 1, sizeof *mem);
+    for (uint32_t m = 0, r = 0; mem && m < e.in.nmembers; m++) {
+        if (!e.in.members[m].scored)
+            continue;
+        int in_scope = !scope_id || (o.branch ? !strcmp(jf_input_str(&e.in, e.in.members[m].branch_id), o.branch)
+                                              : in_org(&e.in, e.in.members[m].branch, o.org));
+        if (in_scope) {
+            if (keep != r) {
+                memcpy(t.cells[keep * t.ncols], t.cells[(size_t)r * t.ncols], (size_t)t.ncols * JF_CELL);
+                t.names[keep] = t.names[r];
+                t.branches[keep] = t.branches[r];
+            }
+            mem[keep++] = m;
+        }
+        r++;
+    }
+    t.nrows = keep;
+    /* hashes: inputs, history (rows before next year), results */
+    unsigned char h[32];
+    char input_hash[65], hist_hash[65], results_hash[65], bc_hash[65];
+    jf_input_hash(&e.in, &e.pol.prog, 99991231, h);
+    hexof(h, input_hash);
+    jf_input_hash(&e.in, &e.pol.prog, (o.year + 1) * 10000 + 101, h);
+    hexof(h, hist_hash);
+    char *csv = NULL;
+    size_t csvlen = 0;
+    FILE *mf = open_memstream(&csv, &csvlen);
+    if (mf) {
+        jf_table_print(&t, "csv", mf);
+        fclose(mf);
+    }
+    jf_sha256_buf(csv ? csv : "", csv ? csvlen : 0, h);
+    hexof(h, results_hash);
+    unsigned char *bytes = NULL;
+    size_t nbytes = 0;
+    if (jf_program_write(&e.pol.prog, &bytes, &nbytes, &err) == 0)
+        jf_sha256_buf(bytes, nbytes, h);
+    free(bytes);
+    hexof(h, bc_hash);
+    char scope[300], y[16];
+    snprintf(scope, sizeof scope, "%s%s", o.branch ? "branch:" : o.org ? "org:" : "all", scope_id ? scope_id : "");
+    snprintf(y, sizeof y, "%d", o.year);
+    runhit same = {0, ""};
+    const char *q[] = {y, scope, e.pol.hash, input_hash};
+    int rc = jf_store_query(&e.s, "SELECT id, results_hash FROM runs WHERE year = ? AND scope = ? AND policy_hash = ? "
+                                  "AND input_hash = ? ORDER BY id DESC LIMIT 1", q, 4, run_row, &same, &err);
+    if (rc == 0 && same.id) {
+        if (strcmp(same.results, results_hash))
+            rc = jf_error_set(&err, "%s: run %lld saw the same inputs but stored different results", o.db, same.id);
+        else
+            fprintf(stderr, "jifen: same inputs as run %lld: the results are identical (nothing new stored)\n", same.id);
+    } else if (rc == 0) {
+        /* a new run: the batches it saw, the policy, every member's row and state */
+        char batches[64] = "";
+        char now[32];
+        const char *fixed = getenv("JIFEN_NOW");
+        if (fixed && *fixed) {
+            snprintf(now, sizeof now, "%.31s", fixed);
+        } else {
+            time_t tt = time(NULL);
+            struct tm tm;
+            gmtime_r(&tt, &tm);
+            strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", &tm);
+        }
+        char cols[2048] = ""; /* "member_id:0,score:1,…": names and whether numeric */
+        size_t cu = 0;
+        for (uint32_t c = 0; c < t.ncols && cu < sizeof cols - 80; c++)
+            cu += (size_t)snprintf(cols + cu, sizeof cols - cu, "%s%s:%d", c ? "," : "", t.head[c], t.numeric[c]);
+        int64_t run = 0;
+        rc = jf_store_begin(&e.s, &err);
+        if (rc == 0) {
+            int64_t maxbatch = 0;
+            rc = jf_store_query(&e.s, "SELECT ifnull(max(id), 0) FROM batches", NULL, 0, run_row, &same, &err);
+            maxbatch = same.id;
+            snprintf(batches, sizeof batches, "1..%lld", (long long)maxbatch);
+        }
+        const char *pr[] = {y, scope, e.pol.hash, bc_hash, JF_VERSION_STR, batches, input_hash, hist_hash, results_hash, cols, now};
+        if (rc == 0)
+            rc = jf_store_exec(&e.s, "INSERT INTO runs(year, scope, policy_hash, bytecode_hash, jifen_version, batches, "
+                                     "input_hash, history_hash, results_hash, columns, at) VALUES(?,?,?,?,?,?,?,?,?,?,?)",
+                               pr, 11, &run, &err);
+        if (rc == 0) {
+            char rid[32], extra[4096], state[8192];
+            snprintf(rid, sizeof rid, "%lld", (long long)run);
+            for (size_t r = 0; r < t.nrows && rc == 0; r++) {
+                size_t eu = 0;
+                extra[0] = '\0';
+                for (uint32_t c = 3; c < t.ncols && eu < sizeof extra - 8; c++) /* cells joined by US */
+                    eu += (size_t)snprintf(extra + eu, sizeof extra - eu, "%s%s", c > 3 ? "\x1f" : "", t.cells[r * t.ncols + c]);
+                member_state(&e.pol.prog, &e.vm, mem[r], state, sizeof state);
+                const char *outcome = t.ncols > 3 && !strcmp(t.head[3], "outcome") ? t.cells[r * t.ncols + 3] : "";
+                const char *pv[] = {rid, t.cells[r * t.ncols], t.branches[r], t.names[r], t.cells[r * t.ncols + 1],
+                                    t.cells[r * t.ncols + 2], outcome, extra, state};
+                rc = jf_store_exec(&e.s, "INSERT INTO results(run, member_id, branch_id, name, score, tier, outcome, extra, state) "
+                                         "VALUES(?,?,?,?,?,?,?,?,?)", pv, 9, NULL, &err);
+            }
+        }
+        if (rc == 0)
+            rc = jf_store_commit(&e.s, &err);
+        if (rc)
+            jf_store_rollback(&e.s);
+        else
+            fprintf(stderr, "jifen: stored run %lld (%zu members, %d, %s)\n", (long long)run, t.nrows, o.year, scope);
+    }
+    if (rc == 0)
+        jf_table_print(&t, o.format ? o.format : "table", stdout);
+    free(csv);
+    free(mem);
+    jf_table_free(&t);
+    eval_free(&e);
+    return rc ? fail(NULL, &err) : 0;
+}
+
+/* ---- results from a stored run ---------------------------------------------------------------- */
+
+/* The newest run of a year, with its columns. */
+typedef struct runinfo {
+    long long id;        /* run id */
+    char columns[2048];  /* "name:numeric,…" */
+    char policy[65];     /* policy hash */
+    char input[65];      /* input hash */
+    char scope[300];     /* scope */
+} runinfo;
+
+static int runinfo_row(void *ctx, int n, const char *const *cols)
+{
+    (void)n;
+    runinfo *r = ctx;
+    r->id = cols[0] ? atoll(cols[0]) : 0;
+    snprintf(r->columns, sizeof r->columns, "%s", cols[1] ? cols[1] : "");
+    snprintf(r->policy, sizeof r->policy, "%s", cols[2] ? cols[2] : "");
+    snprintf(r->input, sizeof r->input, "%s", cols[3] ? cols[3] : "");
+    snprintf(r->scope, sizeof r->scope, "%s", cols[4] ? cols[4] : "");
+    return 1;
+}
+
+static int find_run(jf_store *s, int year, const char *branch, runinfo *r, jf_error *err)
+{
+    char y[16];
+    snprintf(y, sizeof y, "%d", year);
+    memset(r, 0, sizeof *r);
+    /* the newest run of the year that covers the branch: the whole organisation, the branch,
+     * or an organisation holding it (checked by the caller through the rows) */
+    const char *q[] = {y, branch ? branch : ""};
+    if (jf_store_query(s, "SELECT id, columns, policy_hash, input_hash, scope FROM runs WHERE year = ? AND "
+                          "(scope = 'all' OR scope LIKE 'org:%' OR scope = 'branch:' || ?) ORDER BY id DESC LIMIT 1",
+                       q, 2, runinfo_row, r, err))
+        return -1;
+    if (!r->id)
+        return jf_error_set(err, "%s: no stored run for %d%s%s (run 'jifen eval' first)", s->path, year,
+                            branch ? " covering branch " : "", branch ? branch : "");
+    return 0;
+}
+
+/* Collects stored result rows into a table. */
+typedef struct rowsctx {
+    jf_table *t;     /* the table being filled */
+    char **keep;     /* strings the table points at */
+    size_t nkeep;    /* how many */
+    size_t cap;      /* rows allocated */
+    int fail;        /* out of memory */
+} rowsctx;
+
+static const char *keep_str(rowsctx *c, const char *s)
+{
+    char *d = strdup(s ? s : "");
+    char **k = realloc(c->keep, (c->nkeep + 1) * sizeof *k);
+    if (!d || !k) {
+        free(d);
+        if (k)
+            c->keep = k;
+        c->fail = 1;
+        return "";
+    }
+    c->keep = k;
+    c->keep[c->nkeep++] = d;
+    return d;
+}
+
+static int result_row(void *ctx, int n, const char *const *cols)
+{
+    (void)n;
+    rowsctx *c = ctx;
+    jf_table *t = c->t;
+    if (t->nrows == c->cap) {
+        size_t cap = c->cap ? c->cap * 2 : 64;
+        void *cells = realloc(t->cells, cap * t->ncols * sizeof *t->cells);
+        const char **names = realloc(t->names, cap * sizeof *names);
+        const char **br = names ? realloc(t->branches, cap * sizeof *br) : NULL;
+        if (cells)
+            t->cells = cells;
+        if (names)
+            t->names = names;
+        if (br)
+            t->branches = br;
+        if (!cells || !names || !br) {
+            c->fail = 1;
+            return 1;
+        }
+        c->cap = cap;
+    }
+    char (*row)[JF_CELL] = t->cells + t->nrows * t->ncols;
+    memset(row, 0, t->ncols * JF_CELL);
+    snprintf(row[0], JF_CELL, "%s", cols[0] ? cols[0] : "");
+    snprintf(row[1], JF_CELL, "%s", cols[3] ? cols[3] : "");
+    snprintf(row[2], JF_CELL, "%s", cols[4] ? cols[4] : "");
+    const char *x = cols[5] ? cols[5] : "";
+    for (uint32_t k = 3; k < t->ncols; k++) { /* the extra cells, joined by US */
+        size_t len = strcspn(x, "\x1f");
+        snprintf(row[k], JF_CELL, "%.*s", (int)len, x);
+        x += len;
+        if (*x)
+            x++;
+    }
+    t->names[t->nrows] = keep_str(c, cols[2]);
+    t->branches[t->nrows] = keep_str(c, cols[1]);
+    t->nrows++;
+    return 0;
+}
+
+/* A stored run's rows as a table (branch filter optional). */
+static int stored_table(jf_store *s, const runinfo *r, const char *branch, jf_table *t, rowsctx *c,
+                        jf_error *err)
+{
+    memset(t, 0, sizeof *t);
+    memset(c, 0, sizeof *c);
+    c->t = t;
+    /* column names and numeric flags from the run */
+    static char names[2048];
+    snprintf(names, sizeof names, "%s", r->columns);
+    for (char *p = names, *save = NULL, *tok; (tok = strtok_r(p, ",", &save)) && t->ncols < 64; p = NULL) {
+        char *colon = strrchr(tok, ':');
+        if (colon) {
+            *colon = '\0';
+            t->numeric[t->ncols] = colon[1] == '1';
+        }
+        t->head[t->ncols++] = keep_str(c, tok);
+    }
+    char id[32];
+    snprintf(id, sizeof id, "%lld", r->id);
+    const char *q[] = {id, branch ? branch : ""};
+    if (jf_store_query(s, "SELECT member_id, branch_id, name, score, tier, extra FROM results WHERE run = ? AND "
+                          "(? = '' OR branch_id = ?2) ORDER BY branch_id, member_id", q, 2, result_row, c, err))
+        return -1;
+    return c->fail ? jf_error_set(err, "out of memory") : 0;
+}
+
+static void stored_free(jf_table *t, rowsctx *c)
+{
+    for (size_t i = 0; i < c->nkeep; i++)
+        free(c->keep[i]);
+    free(c->keep);
+    jf_table_free(t);
+}
+
+int jf_cmd_results(int argc, char **argv)
+{
+    sopts o;
+    if (parse(argc, argv, &o) || !o.year || o.policy) {
+        fputs("usage: jifen results DB --year Y [--branch ID] [--format table|csv|json]\n", stderr);
+        return 2;
+    }
+    jf_error err = {{0}};
+    jf_store s;
+    if (jf_store_open(&s, o.db, 0, &err))
+        return fail(NULL, &err);
+    runinfo r;
+    jf_table t;
+    rowsctx c;
+    if (find_run(&s, o.year, o.branch, &r, &err) || stored_table(&s, &r, o.branch, &t, &c, &err)) {
+        stored_free(&t, &c);
+        return fail(&s, &err);
+    }
+    fprintf(stderr, "jifen: run %lld (%s), policy %.12s\n", r.id, r.scope, r.policy);
+    jf_table_print(&t, o.format ? o.format : "table", stdout);
+    stored_free(&t, &c);
+    jf_store_close(&s);
+    return 0;
+}
+
+static int text_row(void *ctx, int n, const char *const *cols)
+{
+    (void)n;
+    char **out = ctx;
+    *out = strdup(cols[0] ? cols[0] : "");
+    return 1;
+}
+
+/* explain DB --member ID --year Y: the stored run's policy over the ledger, as the run saw it */
+int jf_cmd_explain_store(int argc, char **argv)
+{
+    sopts o;
+    if (parse(argc, argv, &o) || !o.year || !o.member || o.policy) {
+        fputs("usage: jifen explain DB --member ID --year Y [--format text|json]\n", stderr);
+        return 2;
+    }
+    jf_error err = {{0}};
+    evalctx e;
+    memset(&e, 0, sizeof e);
+    runinfo r;
+    int rc = jf_store_open(&e.s, o.db, 0, &err);
+    if (rc == 0)
+        rc = find_run(&e.s, o.year, NULL, &r, &err);
+    if (rc == 0) {
+        const char *q[] = {r.policy};
+        rc = jf_store_query(&e.s, "SELECT source FROM policies WHERE hash = ?", q, 1, text_row, &e.pol.source, &err);
+        if (rc == 0 && !e.pol.source)
+            rc = jf_error_set(&err, "%s: the policy of run %lld is missing", o.db, r.id);
+    }
+    if (rc == 0) {
+        char label[200];
+        snprintf(label, sizeof label, "policy %.12s", r.policy);
+        e.pol.len = strlen(e.pol.source);
+        rc = compile_policy(&e.pol, label, &err);
+    }
+    if (rc == 0)
+        rc = jf_store_load(&e.s, &e.pol.prog, &e.in, &err);
+    if (rc == 0)
+        rc = jf_vm_init(&e.vm, &e.pol.prog, &e.in, &err);
+    if (rc == 0) {
+        e.vm.trace_member = jf_input_find_member(&e.in, o.member);
+        e.vm.trace_year = o.year;
+        if (e.vm.trace_member < 0 || !e.in.members[e.vm.trace_member].scored)
+            rc = jf_error_set(&err, "%s: member '%s' has no result in run %lld", o.db, o.member, r.id);
+    }
+    if (rc == 0)
+        rc = jf_vm_run(&e.vm, o.year);
+    if (rc == 0) {
+        unsigned char h[32];
+        char now[65];
+        jf_input_hash(&e.in, &e.pol.prog, 99991231, h);
+        jf_sha256_hex(h, now);
+        fprintf(stderr, "jifen: run %lld, policy %.12s%s\n", r.id, r.policy,
+                strcmp(now, r.input) ? " — the ledger has changed since that run (voids or imports): "
+                                       "this explains the ledger as it is now" : "");
+        rc = jf_explain_print(&e.pol.prog, &e.in, &e.vm, (uint32_t)e.vm.trace_member, e.pol.source,
+                              o.format && !strcmp(o.format, "json"), stdout);
+    }
+    eval_free(&e);
+    return rc ? fail(NULL, &err) : 0;
+}
+
+/* ---- appeals ----------------------------------------------------------------------------------- */
+
+int jf_cmd_appeal(int argc, char **argv)
+{
+    sopts o;
+    if (parse(argc, argv, &o) || o.policy || (!o.resolve && (!o.member || !o.year || !o.text)) ||
+        (o.resolve && !o.decision)) {
+        fputs("usage: jifen appeal DB --member ID --year Y --text TEXT\n"
+              "       jifen appeal DB --resolve N --decision TEXT\n", stderr);
+        return 2;
+    }
+    jf_error err = {{0}};
+    jf_store s;
+    if (jf_store_open(&s, o.db, 0, &err))
+        return fail(NULL, &err);
+    int64_t id = o.resolve;
+    int rc = o.resolve ? jf_store_appeal_resolve(&s, o.resolve, o.decision, &err)
+                       : jf_store_appeal_open(&s, o.member, o.year, o.text, &id, &err);
+    if (rc)
+        return fail(&s, &err);
+    printf(o.resolve ? "appeal %lld resolved\n" : "appeal %lld recorded\n", (long long)id);
+    jf_store_close(&s);
+    return 0;
+}
+
+int jf_cmd_appeals(int argc, char **argv)
+{
+    sopts o;
+    if (parse(argc, argv, &o)) {
+        fputs("usage: jifen appeals DB [--year Y]\n", stderr);
+        return 2;
+    }
+    jf_error err = {{0}};
+    jf_store s;
+    if (jf_store_open(&s, o.db, 0, &err))
+        return fail(NULL, &err);
+    char y[16] = "";
+    if (o.year)
+        snprintf(y, sizeof y, "%d", o.year);
+    const char *q[] = {y, y};
+    printf("id\tmember\tyear\topened\ttext\tdecision\n");
+    int rc = jf_store_query(&s, "SELECT id, member_id, year, opened_at, text, ifnull(decision, '(open)') FROM appeals "
+                                "WHERE (? = '' OR year = ?) ORDER BY id", q, 2, print_row, NULL, &err);
+    if (rc)
+        return fail(&s, &err);
+    jf_store_close(&s);
+    return 0;
+}
