@@ -65,13 +65,16 @@ valgrind: $(BIN) $(UNIT_BIN)
 	@printf '#!/bin/sh\nexec valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=all %s "$$@"\n' "$(abspath $(BIN))" > $(BUILD)/jifen-vg && chmod +x $(BUILD)/jifen-vg
 	@sh tests/run.sh $(BUILD)/jifen-vg
 
-# build, then score the example branch shipped in examples/
+# build, then keep the example organisation's ledger in a store: init, import, evaluate two
+# years (the second reads the first's stored results), report, explain, publish the board
+DEMO_DB = $(BUILD)/demo.db
 demo: $(BIN)
-	$(BIN) check rulesets/*.jf
-	$(BIN) run rulesets/xianfeng.jf --members examples/members.csv --events examples/events.csv --year 2025
-	$(BIN) explain rulesets/xianfeng.jf --members examples/members.csv --events examples/events.csv --year 2025 --member M01
-
-clean:
-	rm -rf build build-san bin
-
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+	@$(BIN) check rulesets/*.jf
+	@rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
+	$(BIN) db init $(DEMO_DB)
+	$(BIN) db policy $(DEMO_DB) rulesets/xianfeng.jf --from 2023-01-01
+	$(BIN) import $(DEMO_DB) --branches examples/branches.csv --members examples/members.csv --events examples/events.csv
+	$(BIN) eval $(DEMO_DB) --year 2024 > /dev/null
+	$(BIN) eval $(DEMO_DB) --year 2025
+	$(BIN) report $(DEMO_DB) --year 2025 --org CITY
+	$(BIN) explain $(DEMO_DB) --member M01 --year 2025

@@ -4,6 +4,7 @@
 #include "file.h"
 #include "sha256.h"
 #include "store.h"
+#include "opcodes.h"
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -166,8 +167,8 @@ static int load_policy(jf_store *s, const char *file, int year, policy *p, int a
     }
     if (jf_store_policy_for_year(s, year, &p->source, &p->len, p->hash, &p->name, err))
         return -1;
-    char label[300];
-    snprintf(label, sizeof label, "policy %s", p->name);
+    char label[300]; /* rule lines read NAME@HASH:LINE: the stored source by its hash */
+    snprintf(label, sizeof label, "%s@%.12s", p->name, p->hash);
     if (compile_policy(p, label, err))
         return -1;
     if (announce)
@@ -804,9 +805,14 @@ int jf_cmd_explain_store(int argc, char **argv)
         if (rc == 0 && !e.pol.source)
             rc = jf_error_set(&err, "%s: the policy of run %lld is missing", o.db, r.id);
     }
+    char *pname = NULL;
+    if (rc == 0) {
+        const char *q[] = {r.policy};
+        rc = jf_store_query(&e.s, "SELECT name FROM policies WHERE hash = ?", q, 1, text_row, &pname, &err);
+    }
     if (rc == 0) {
         char label[200];
-        snprintf(label, sizeof label, "policy %.12s", r.policy);
+        snprintf(label, sizeof label, "%s@%.12s", pname ? pname : "policy", r.policy);
         e.pol.len = strlen(e.pol.source);
         rc = compile_policy(&e.pol, label, &err);
     }
@@ -833,6 +839,7 @@ int jf_cmd_explain_store(int argc, char **argv)
         rc = jf_explain_print(&e.pol.prog, &e.in, &e.vm, (uint32_t)e.vm.trace_member, e.pol.source,
                               o.format && !strcmp(o.format, "json"), stdout);
     }
+    free(pname);
     eval_free(&e);
     return rc ? fail(NULL, &err) : 0;
 }
@@ -883,5 +890,488 @@ int jf_cmd_appeals(int argc, char **argv)
     if (rc)
         return fail(&s, &err);
     jf_store_close(&s);
+    return 0;
+}
+
+/* ---- report: roll-ups over the organisation ------------------------------------------------- */
+
+/* One stored result row, parsed. */
+typedef struct rrow {
+    char *member;   /* member id */
+    char *branch;   /* branch id */
+    char *tier;     /* tier */
+    jf_dec score;   /* score, exact */
+} rrow;
+
+/* All rows of a run. */
+typedef struct rrows {
+    rrow *v;        /* rows */
+    size_t n;       /* how many */
+    size_t cap;     /* allocated */
+    int fail;       /* out of memory or a bad score */
+} rrows;
+
+static int rrow_add(void *ctx, int n, const char *const *cols)
+{
+    (void)n;
+    rrows *r = ctx;
+    if (r->n == r->cap) {
+        size_t cap = r->cap ? r->cap * 2 : 64;
+        rrow *v = realloc(r->v, cap * sizeof *v);
+        if (!v) {
+            r->fail = 1;
+            return 1;
+        }
+        r->v = v;
+        r->cap = cap;
+    }
+    rrow *x = &r->v[r->n];
+    x->member = strdup(cols[0] ? cols[0] : "");
+    x->branch = strdup(cols[1] ? cols[1] : "");
+    x->tier = strdup(cols[3] ? cols[3] : "");
+    const char *sc = cols[2] ? cols[2] : "0";
+    if (!x->member || !x->branch || !x->tier || jf_dec_parse(sc, strlen(sc), 1, &x->score) != JF_DEC_OK) {
+        free(x->member);
+        free(x->branch);
+        free(x->tier);
+        r->fail = 1;
+        return 1;
+    }
+    r->n++;
+    return 0;
+}
+
+static void rrows_free(rrows *r)
+{
+    for (size_t i = 0; i < r->n; i++) {
+        free(r->v[i].member);
+        free(r->v[i].branch);
+        free(r->v[i].tier);
+    }
+    free(r->v);
+    memset(r, 0, sizeof *r);
+}
+
+static int load_run_rows(jf_store *s, long long run, rrows *out, jf_error *err)
+{
+    char id[32];
+    snprintf(id, sizeof id, "%lld", run);
+    const char *q[] = {id};
+    memset(out, 0, sizeof *out);
+    if (jf_store_query(s, "SELECT member_id, branch_id, score, tier FROM results WHERE run = ? ORDER BY branch_id, member_id",
+                       q, 1, rrow_add, out, err))
+        return -1;
+    return out->fail ? jf_error_set(err, "%s: run %lld has a result that does not read back", s->path, run) : 0;
+}
+
+/* The branch tree of the ledger (ids and parents). */
+typedef struct tree {
+    char **id;      /* branch ids */
+    char **parent;  /* parent ids ("" at the top) */
+    char **name;    /* names */
+    size_t n;       /* how many */
+} tree;
+
+static int tree_add(void *ctx, int n, const char *const *cols)
+{
+    (void)n;
+    tree *t = ctx;
+    char **a = realloc(t->id, (t->n + 1) * sizeof *a), **b, **c;
+    if (a) t->id = a;
+    b = realloc(t->parent, (t->n + 1) * sizeof *b);
+    if (b) t->parent = b;
+    c = realloc(t->name, (t->n + 1) * sizeof *c);
+    if (c) t->name = c;
+    if (!a || !b || !c)
+        return 1;
+    t->id[t->n] = strdup(cols[0] ? cols[0] : "");
+    t->parent[t->n] = strdup(cols[1] ? cols[1] : "");
+    t->name[t->n] = strdup(cols[2] ? cols[2] : "");
+    t->n++;
+    return 0;
+}
+
+static void tree_free(tree *t)
+{
+    for (size_t i = 0; i < t->n; i++) {
+        free(t->id[i]);
+        free(t->parent[i]);
+        free(t->name[i]);
+    }
+    free(t->id);
+    free(t->parent);
+    free(t->name);
+}
+
+/* Is branch `b` under (or equal to) `org` in the tree? */
+static int under(const tree *t, const char *b, const char *org)
+{
+    for (size_t steps = 0; *b && steps <= t->n; steps++) {
+        if (!strcmp(b, org))
+            return 1;
+        size_t i;
+        for (i = 0; i < t->n && strcmp(t->id[i], b); i++)
+            ;
+        if (i == t->n)
+            return 0;
+        b = t->parent[i];
+    }
+    return 0;
+}
+
+static int cmp_dec(const void *a, const void *b)
+{
+    return jf_dec_cmp(*(const jf_dec *)a, *(const jf_dec *)b);
+}
+
+/* Mean and median of the scores of rows under `org`; returns the count. */
+static size_t stats(const rrows *r, const tree *t, const char *org, int exact_branch, jf_dec *mean,
+                    jf_dec *median, jf_error *err)
+{
+    jf_dec *v = malloc((r->n + 1) * sizeof *v), sum = {0, 1};
+    size_t n = 0;
+    if (!v) {
+        jf_error_set(err, "out of memory");
+        return 0;
+    }
+    for (size_t i = 0; i < r->n; i++) {
+        if (exact_branch ? strcmp(r->v[i].branch, org) : !under(t, r->v[i].branch, org))
+            continue;
+        v[n++] = r->v[i].score;
+        if (jf_dec_add(sum, r->v[i].score, &sum) != JF_DEC_OK)
+            jf_error_set(err, "scores overflow");
+    }
+    *mean = *median = (jf_dec){0, 1};
+    if (n) {
+        qsort(v, n, sizeof *v, cmp_dec);
+        jf_dec_div(sum, jf_dec_int((int64_t)n), mean);
+        if (n % 2)
+            *median = v[n / 2];
+        else if (jf_dec_add(v[n / 2 - 1], v[n / 2], median) == JF_DEC_OK)
+            jf_dec_div(*median, jf_dec_int(2), median);
+    }
+    free(v);
+    return n;
+}
+
+/* The tiers a report calls low (two years low = at risk). */
+static int is_low(const char *tier, const char *low)
+{
+    if (!*tier)
+        return 0;
+    size_t n = strlen(tier);
+    for (const char *p = low; *p;) {
+        size_t k = strcspn(p, ",");
+        if (k == n && !memcmp(p, tier, n))
+            return 1;
+        p += k;
+        if (*p)
+            p++;
+    }
+    return 0;
+}
+
+/* The quota tier of a policy and its share (0 when the policy has none). */
+static const char *quota_tier(const jf_program *p, jf_dec *share)
+{
+    for (uint32_t i = 0; i < p->ntier_rules; i++) {
+        const jf_tierrule *t = &p->tier_rules[i];
+        if (t->share == JF_NONE)
+            continue;
+        const unsigned char *c = p->code + p->chunks[t->share].start;
+        unsigned a = (unsigned)c[1] | (unsigned)c[2] << 8;
+        if (c[0] == JF_OP_CONST && a < p->nconsts)
+            *share = p->consts[a];
+        else if (c[0] == JF_OP_PARAM && a < p->nparams)
+            *share = p->params[a].value;
+        else
+            continue; /* a share computed some other way is not summarised */
+        return jf_str(p, p->tiers[t->tier]);
+    }
+    return NULL;
+}
+
+int jf_cmd_report(int argc, char **argv)
+{
+    sopts o;
+    if (parse(argc, argv, &o) || !o.year || !o.org || o.policy) {
+        fputs("usage: jifen report DB --year Y --org ID [--text LOW-TIERS]\n"
+              "  LOW-TIERS: comma-separated tiers counted as low for 'at risk' (default 不合格,警示,差,不称职,基本合格)\n", stderr);
+        return 2;
+    }
+    const char *low = o.text ? o.text : "不合格,警示,差,不称职,基本合格";
+    jf_error err = {{0}};
+    jf_store s;
+    if (jf_store_open(&s, o.db, 0, &err))
+        return fail(NULL, &err);
+    runinfo r, last;
+    rrows rows, prev;
+    tree t = {NULL, NULL, NULL, 0};
+    memset(&prev, 0, sizeof prev);
+    memset(&rows, 0, sizeof rows);
+    int rc = find_run(&s, o.year, NULL, &r, &err);
+    if (rc == 0)
+        rc = load_run_rows(&s, r.id, &rows, &err);
+    if (rc == 0)
+        rc = jf_store_query(&s, "SELECT id, parent_id, name FROM branches ORDER BY id", NULL, 0, tree_add, &t, &err);
+    if (rc == 0 && t.n == 0) /* no hierarchy: the branches of the results */
+        for (size_t i = 0; i < rows.n; i++) {
+            size_t k;
+            for (k = 0; k < t.n && strcmp(t.id[k], rows.v[i].branch); k++)
+                ;
+            const char *cols[] = {rows.v[i].branch, "", rows.v[i].branch};
+            if (k == t.n && tree_add(&t, 3, cols))
+                rc = jf_error_set(&err, "out of memory");
+        }
+    int found = 0;
+    for (size_t i = 0; rc == 0 && i < t.n; i++)
+        found |= !strcmp(t.id[i], o.org);
+    if (rc == 0 && !found)
+        rc = jf_error_set(&err, "%s: '%s' is not an organisation or branch in the ledger", o.db, o.org);
+    jf_error quiet = {{0}};
+    int have_last = rc == 0 && find_run(&s, o.year - 1, NULL, &last, &quiet) == 0 &&
+                    load_run_rows(&s, last.id, &prev, &quiet) == 0;
+    if (rc) {
+        rrows_free(&rows);
+        tree_free(&t);
+        return fail(&s, &err);
+    }
+    printf("积分汇总 %d · %s · run %lld (policy %.12s)\n\n", o.year, o.org, r.id, r.policy);
+    /* the share of the quota tier (优秀, 先锋 …) against its quota, per branch then summed */
+    policy pol;
+    memset(&pol, 0, sizeof pol);
+    const char *q0[] = {r.policy};
+    jf_dec share = {0, 1};
+    const char *qt = NULL;
+    if (jf_store_query(&s, "SELECT source FROM policies WHERE hash = ?", q0, 1, text_row, &pol.source, &quiet) == 0 &&
+        pol.source) {
+        pol.len = strlen(pol.source);
+        if (compile_policy(&pol, "policy", &quiet) == 0)
+            qt = quota_tier(&pol.prog, &share);
+    }
+    if (qt) {
+        int64_t quota = 0, got = 0;
+        for (size_t i = 0; i < t.n; i++) {
+            if (!under(&t, t.id[i], o.org))
+                continue;
+            int64_t n = 0;
+            for (size_t k = 0; k < rows.n; k++)
+                if (!strcmp(rows.v[k].branch, t.id[i])) {
+                    n++;
+                    got += !strcmp(rows.v[k].tier, qt);
+                }
+            jf_dec q;
+            if (n && jf_dec_mul(share, jf_dec_int(n), &q) == JF_DEC_OK && jf_dec_floor(q, &q) == JF_DEC_OK)
+                quota += q.num;
+        }
+        char sh[JF_DEC_BUFSZ];
+        jf_dec pct;
+        if (jf_dec_mul(share, jf_dec_int(100), &pct) != JF_DEC_OK)
+            pct = share;
+        jf_dec_format(pct, sh);
+        printf("%s: %lld members, quota %lld (%s%% of each branch, rounded down)\n\n", qt, (long long)got,
+               (long long)quota, sh);
+    }
+    policy_free(&pol);
+    /* every organisation level under the org that holds members: the org itself first */
+    printf("%-12s %6s %10s %10s  tiers\n", "level", "members", "mean", "median");
+    for (size_t pass = 0; pass < 2; pass++)
+        for (size_t i = 0; i < t.n; i++) {
+            int self = !strcmp(t.id[i], o.org);
+            if ((pass == 0) != self || !under(&t, t.id[i], o.org))
+                continue;
+            jf_dec mean, median;
+            size_t n = stats(&rows, &t, t.id[i], 0, &mean, &median, &err);
+            if (!n)
+                continue;
+            char a[JF_DEC_BUFSZ], b[JF_DEC_BUFSZ];
+            jf_dec_format(mean, a);
+            jf_dec_format(median, b);
+            printf("%-12s %6zu %10s %10s ", t.id[i], n, a, b);
+            /* members per tier, tiers in order of first appearance */
+            char seen[64][64];
+            int nseen = 0;
+            for (size_t k = 0; k < rows.n; k++) {
+                if (!under(&t, rows.v[k].branch, t.id[i]))
+                    continue;
+                int j;
+                for (j = 0; j < nseen && strcmp(seen[j], rows.v[k].tier); j++)
+                    ;
+                if (j == nseen && nseen < 64)
+                    snprintf(seen[nseen++], 64, "%s", rows.v[k].tier);
+            }
+            for (int j = 0; j < nseen; j++) {
+                size_t c = 0;
+                for (size_t k = 0; k < rows.n; k++)
+                    c += under(&t, rows.v[k].branch, t.id[i]) && !strcmp(rows.v[k].tier, seen[j]);
+                printf(" %s %zu", *seen[j] ? seen[j] : "(none)", c);
+            }
+            printf("\n");
+        }
+    /* branches (those with members) ranked by mean score */
+    printf("\nbranches by mean score:\n");
+    typedef struct { const char *id; jf_dec mean; size_t n; } bm;
+    bm *list = calloc(t.n + 1, sizeof *list);
+    size_t nl = 0;
+    for (size_t i = 0; list && i < t.n; i++) {
+        if (!under(&t, t.id[i], o.org))
+            continue;
+        jf_dec mean, median;
+        size_t n = stats(&rows, &t, t.id[i], 1, &mean, &median, &err);
+        if (n)
+            list[nl++] = (bm){t.id[i], mean, n};
+    }
+    for (size_t i = 1; i < nl; i++) /* insertion sort: descending mean, then id */
+        for (size_t j = i; j > 0 && (jf_dec_cmp(list[j].mean, list[j - 1].mean) > 0 ||
+                                     (!jf_dec_cmp(list[j].mean, list[j - 1].mean) && strcmp(list[j].id, list[j - 1].id) < 0)); j--) {
+            bm tmp = list[j];
+            list[j] = list[j - 1];
+            list[j - 1] = tmp;
+        }
+    for (size_t i = 0; i < nl; i++) {
+        char a[JF_DEC_BUFSZ];
+        jf_dec_format(list[i].mean, a);
+        printf("  %zu. %-10s mean %s (%zu members)\n", i + 1, list[i].id, a, list[i].n);
+    }
+    free(list);
+    /* members at risk: a low tier this year and last year */
+    printf("\nmembers at risk (low tier in %d and %d: %s):\n", o.year - 1, o.year, low);
+    int nrisk = 0;
+    for (size_t i = 0; i < rows.n; i++) {
+        if (!under(&t, rows.v[i].branch, o.org) || !is_low(rows.v[i].tier, low))
+            continue;
+        for (size_t k = 0; have_last && k < prev.n; k++)
+            if (!strcmp(prev.v[k].member, rows.v[i].member) && is_low(prev.v[k].tier, low)) {
+                printf("  %s (%s): %s → %s\n", rows.v[i].member, rows.v[i].branch, prev.v[k].tier, rows.v[i].tier);
+                nrisk++;
+            }
+    }
+    if (!have_last)
+        printf("  (no stored run of %d to compare with)\n", o.year - 1);
+    else if (!nrisk)
+        printf("  none\n");
+    /* open appeals */
+    printf("\nopen appeals:\n");
+    char y[16];
+    snprintf(y, sizeof y, "%d", o.year);
+    const char *q[] = {y};
+    rc = jf_store_query(&s, "SELECT a.id, a.member_id, m.branch_id, a.opened_at, a.text FROM appeals a "
+                            "JOIN members m ON m.id = a.member_id WHERE a.year = ? AND a.decision IS NULL ORDER BY a.id",
+                        q, 1, print_row, NULL, &err);
+    rrows_free(&rows);
+    rrows_free(&prev);
+    tree_free(&t);
+    if (rc)
+        return fail(&s, &err);
+    jf_store_close(&s);
+    return 0;
+}
+
+/* ---- diff: two policies over the same ledger ------------------------------------------------ */
+
+/* Splits text into lines in place; returns the count (at most max). */
+static size_t split_lines(char *text, char **lines, size_t max)
+{
+    size_t n = 0;
+    for (char *p = text; p && *p && n < max;) {
+        lines[n++] = p;
+        char *nl = strchr(p, '\n');
+        if (!nl)
+            break;
+        *nl = '\0';
+        p = nl + 1;
+    }
+    return n;
+}
+
+/* One member's explanation under one policy, as text. */
+static char *explain_text(evalctx *e, uint32_t m, int year, jf_error *err)
+{
+    (void)year;
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    if (!f) {
+        jf_error_set(err, "out of memory");
+        return NULL;
+    }
+    jf_explain_print(&e->pol.prog, &e->in, &e->vm, m, e->pol.source, 0, f);
+    fclose(f);
+    return buf;
+}
+
+int jf_cmd_diff(int argc, char **argv)
+{
+    sopts o;
+    if (parse(argc, argv, &o) || !o.year || !o.policy || !o.policy2) {
+        fputs("usage: jifen diff DB OLD.jf NEW.jf --year Y [--branch ID]\n", stderr);
+        return 2;
+    }
+    jf_error err = {{0}};
+    evalctx a, b;
+    memset(&b, 0, sizeof b);
+    /* both evaluated from the ledger with tracing of every member: trace one member at a time
+     * below; first the plain results */
+    if (eval_load(&a, o.db, o.policy, o.year, 0, NULL, 0, &err) ||
+        eval_load(&b, o.db, o.policy2, o.year, 0, NULL, 0, &err)) {
+        eval_free(&a);
+        eval_free(&b);
+        return fail(NULL, &err);
+    }
+    jf_table ta, tb;
+    if (jf_results_table(&a.pol.prog, &a.in, &a.vm, o.branch, &ta) ||
+        jf_results_table(&b.pol.prog, &b.in, &b.vm, o.branch, &tb)) {
+        eval_free(&a);
+        eval_free(&b);
+        fprintf(stderr, "jifen: out of memory\n");
+        return 1;
+    }
+    /* members are the same rows in both (same ledger); compare score, tier, outcome */
+    int changed = 0;
+    printf("%s → %s, %d%s%s\n", o.policy, o.policy2, o.year, o.branch ? ", branch " : "", o.branch ? o.branch : "");
+    for (size_t r = 0; r < ta.nrows && r < tb.nrows; r++) {
+        const char *ra = ta.cells[r * ta.ncols][0] ? ta.cells[r * ta.ncols] : "";
+        int out_a = ta.ncols > 3 && !strcmp(ta.head[3], "outcome"), out_b = tb.ncols > 3 && !strcmp(tb.head[3], "outcome");
+        const char *oa = out_a ? ta.cells[r * ta.ncols + 3] : "", *ob = out_b ? tb.cells[r * tb.ncols + 3] : "";
+        if (!strcmp(ta.cells[r * ta.ncols + 1], tb.cells[r * tb.ncols + 1]) &&
+            !strcmp(ta.cells[r * ta.ncols + 2], tb.cells[r * tb.ncols + 2]) && !strcmp(oa, ob))
+            continue;
+        changed++;
+        printf("\n%s %s: score %s → %s, tier %s → %s, outcome %s → %s\n", ra, ta.names[r],
+               ta.cells[r * ta.ncols + 1], tb.cells[r * tb.ncols + 1],
+               *ta.cells[r * ta.ncols + 2] ? ta.cells[r * ta.ncols + 2] : "(none)",
+               *tb.cells[r * tb.ncols + 2] ? tb.cells[r * tb.ncols + 2] : "(none)",
+               *oa ? oa : "(none)", *ob ? ob : "(none)");
+        /* the two explanations side by side */
+        int m = jf_input_find_member(&a.in, ra);
+        evalctx xa, xb;
+        if (m < 0 || eval_load(&xa, o.db, o.policy, o.year, 1, ra, 0, &err) ||
+            eval_load(&xb, o.db, o.policy2, o.year, 1, ra, 0, &err)) {
+            if (m >= 0) {
+                eval_free(&xa);
+                eval_free(&xb);
+            }
+            continue;
+        }
+        char *ea = explain_text(&xa, (uint32_t)xa.vm.trace_member, o.year, &err);
+        char *eb = explain_text(&xb, (uint32_t)xb.vm.trace_member, o.year, &err);
+        char *la[400], *lb[400];
+        size_t na = ea ? split_lines(ea, la, 400) : 0, nb = eb ? split_lines(eb, lb, 400) : 0;
+        const size_t width = 78;
+        for (size_t i = 0; i < na || i < nb; i++) {
+            const char *l = i < na ? la[i] : "", *rr = i < nb ? lb[i] : "";
+            size_t w = jf_display_width(l);
+            printf("  %s%*s │ %s\n", l, w < width ? (int)(width - w) : 0, "", rr);
+        }
+        free(ea);
+        free(eb);
+        eval_free(&xa);
+        eval_free(&xb);
+    }
+    printf("\n%d of %zu members would change\n", changed, ta.nrows);
+    jf_table_free(&ta);
+    jf_table_free(&tb);
+    eval_free(&a);
+    eval_free(&b);
     return 0;
 }
