@@ -6,6 +6,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* An open-addressing table from text to a small index (index + 1 stored, 0 = empty). */
+typedef struct strmap {
+    uint32_t *slot; /* cap entries */
+    uint32_t cap;   /* a power of two, at least twice the entries */
+} strmap;
+static int strmap_find(const strmap *m, const char *s, size_t n, const char *(*key)(const void *, uint32_t),
+                       const void *ctx);
+static const char *member_id_key(const void *ctx, uint32_t i);
+
 const char *jf_input_str(const jf_input *in, uint32_t off)
 {
     return off < in->strings_len ? in->strings + off : "";
@@ -216,11 +225,8 @@ static int cmp_sortkey(const void *x, const void *y)
 
 int jf_input_find_member(const jf_input *in, const char *id)
 {
-    /* members are sorted by (branch, id): a linear scan is kept for cold paths only */
-    for (uint32_t i = 0; i < in->nmembers; i++)
-        if (!strcmp(jf_input_str(in, in->members[i].id), id))
-            return (int)i;
-    return -1;
+    strmap m = {in->idslots, in->idcap};
+    return strmap_find(&m, id, strlen(id), member_id_key, in);
 }
 
 int jf_input_find_branch(const jf_input *in, const char *id)
@@ -239,15 +245,76 @@ int jf_input_find_branch(const jf_input *in, const char *id)
     return -1;
 }
 
+/* FNV-1a of a byte string. */
+static uint32_t fnv(const char *s, size_t n)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 16777619u;
+    return h;
+}
+
+
+/* Builds a map over n keys; key(i) gives key i. Returns -1 out of memory. */
+static int strmap_build(strmap *m, uint32_t n, const char *(*key)(const void *, uint32_t), const void *ctx)
+{
+    m->cap = 16;
+    while (m->cap < n * 2 + 2)
+        m->cap *= 2;
+    m->slot = calloc(m->cap, sizeof *m->slot);
+    if (!m->slot)
+        return -1;
+    for (uint32_t i = 0; i < n; i++) {
+        const char *k = key(ctx, i);
+        uint32_t h = fnv(k, strlen(k)) & (m->cap - 1);
+        while (m->slot[h] && strcmp(key(ctx, m->slot[h] - 1), k))
+            h = (h + 1) & (m->cap - 1);
+        if (!m->slot[h])
+            m->slot[h] = i + 1;
+    }
+    return 0;
+}
+
+/* The index of key (s, n), or -1. */
+static int strmap_find(const strmap *m, const char *s, size_t n, const char *(*key)(const void *, uint32_t),
+                       const void *ctx)
+{
+    if (!m->slot)
+        return -1;
+    uint32_t h = fnv(s, n) & (m->cap - 1);
+    while (m->slot[h]) {
+        const char *k = key(ctx, m->slot[h] - 1);
+        if (strlen(k) == n && !memcmp(k, s, n))
+            return (int)(m->slot[h] - 1);
+        h = (h + 1) & (m->cap - 1);
+    }
+    return -1;
+}
+
+static const char *event_code_key(const void *ctx, uint32_t i)
+{
+    const jf_program *p = ctx;
+    return jf_str(p, p->events[i].code);
+}
+
 /* An index of members by id for the events pass: ids sorted, binary search. */
 typedef struct idindex {
     const jf_input *in; /* the input whose pool holds the ids (it may move: keep offsets) */
     uint32_t *order;    /* member indices sorted by id */
     uint32_t n;         /* how many */
+    strmap map;         /* member id → member index */
 } idindex;
+
+static const char *member_id_key(const void *ctx, uint32_t i)
+{
+    const jf_input *in = ctx;
+    return jf_input_str(in, in->members[i].id);
+}
 
 static int idindex_find(const idindex *x, const char *id, size_t len)
 {
+    if (x->map.slot)
+        return strmap_find(&x->map, id, len, member_id_key, x->in);
     uint32_t lo = 0, hi = x->n;
     while (lo < hi) {
         uint32_t mid = lo + (hi - lo) / 2;
@@ -391,6 +458,10 @@ static int sort_members(jf_input *in, idindex *ix, jf_error *err)
     for (uint32_t i = 0; i < n; i++)
         ix->order[i] = k[i].idx;
     ix->n = n;
+    if (strmap_build(&ix->map, n, member_id_key, in)) {
+        free(k);
+        return jf_error_set(err, "out of memory");
+    }
     int rc = 0;
     for (uint32_t i = 1; i < n && rc == 0; i++)
         if (!strcmp(k[i].a, k[i - 1].a)) {
@@ -638,6 +709,9 @@ static int load_events(jf_input *in, const jf_program *p, jf_rowsrc **srcs, int 
     int si = 0;
     uint32_t file = 0;
     const char *path = "";
+    strmap codes = {NULL, 0};
+    if (rc == 0 && strmap_build(&codes, p->nevents, event_code_key, p))
+        rc = jf_error_set(err, "out of memory");
     while (rc == 0 && si < nsrcs) {
         jf_rowsrc *src = srcs[si];
         if ((r = src->next(src, f, err)) == 0) {
@@ -664,14 +738,7 @@ static int load_events(jf_input *in, const jf_program *p, jf_rowsrc **srcs, int 
             rc = jf_error_set(err, "%s:%lu: date '%s' is not a real YYYY-MM-DD date", path, line, date.ptr);
             break;
         }
-        int ev = -1;
-        for (uint32_t i = 0; i < p->nevents; i++) {
-            const char *s = jf_str(p, p->events[i].code);
-            if (strlen(s) == code.len && !memcmp(s, code.ptr, code.len)) {
-                ev = (int)i;
-                break;
-            }
-        }
+        int ev = strmap_find(&codes, code.ptr, code.len, event_code_key, p);
         if (ev < 0) {
             rc = jf_error_set(err, "%s:%lu: event '%s' is not in the vocabulary of policy '%s'", path, line, code.ptr, jf_str(p, p->name));
             break;
@@ -772,6 +839,7 @@ static int load_events(jf_input *in, const jf_program *p, jf_rowsrc **srcs, int 
         in->nevents++;
     }
     free(hash);
+    free(codes.slot);
     if (rc)
         return rc;
     qsort(in->events, in->nevents, sizeof *in->events, cmp_event);
@@ -795,7 +863,7 @@ int jf_input_load_rows(jf_input *in, const jf_program *p, jf_rowsrc *members, jf
     pool_add(in, "", 1, &fail); /* offset 0 is the empty string */
     in->strings[0] = '\0';
     in->strings_len = 1;
-    idindex ix = {NULL, NULL, 0};
+    idindex ix = {NULL, NULL, 0, {NULL, 0}};
     int rc = fail ? jf_error_set(err, "out of memory") : 0;
     if (rc == 0)
         rc = load_members(in, p, members, err);
@@ -806,6 +874,8 @@ int jf_input_load_rows(jf_input *in, const jf_program *p, jf_rowsrc *members, jf
     if (rc == 0)
         rc = load_events(in, p, events, nevents_src, &ix, err);
     free(ix.order);
+    in->idslots = ix.map.slot; /* the member map stays with the input */
+    in->idcap = ix.map.cap;
     if (rc)
         jf_input_free(in);
     return rc;
@@ -840,6 +910,7 @@ void jf_input_free(jf_input *in)
     free(in->members);
     free(in->branches);
     free(in->events);
+    free(in->idslots);
     memset(in, 0, sizeof *in);
 }
 

@@ -91,6 +91,8 @@ typedef struct jf_input {
     jf_event *events;       /* events sorted by member, date, line */
     uint32_t nevents;       /* how many */
     int min_year;           /* earliest year with any event (0 when none) */
+    uint32_t *idslots;      /* hash table member id → index + 1 (jf_input_find_member) */
+    uint32_t idcap;         /* its size, a power of two */
 } jf_input;
 
 /* Reads and validates the files (branches may be NULL). */
