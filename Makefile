@@ -54,6 +54,7 @@ unit: $(UNIT_BIN)
 
 test: $(BIN) unit
 	@sh tests/run.sh $(BIN)
+	@sh tests/publish/run.sh $(BIN)
 
 # ASan + UBSan build of the whole suite in its own build tree
 sanitize:
@@ -78,3 +79,5 @@ demo: $(BIN)
 	$(BIN) eval $(DEMO_DB) --year 2025
 	$(BIN) report $(DEMO_DB) --year 2025 --org CITY
 	$(BIN) explain $(DEMO_DB) --member M01 --year 2025
+	$(BIN) publish $(DEMO_DB) --year 2025 --branch B1 -o $(BUILD)/board-B1.html
+	@echo "points board: $(BUILD)/board-B1.html"

@@ -23,8 +23,10 @@ int jf_cmd_results(int argc, char **argv);
 int jf_cmd_explain_store(int argc, char **argv);
 int jf_cmd_appeal(int argc, char **argv);
 int jf_cmd_appeals(int argc, char **argv);
+int jf_cmd_publish(int argc, char **argv);
 int jf_cmd_report(int argc, char **argv);
 int jf_cmd_diff(int argc, char **argv);
+int jf_cmd_gen(int argc, char **argv);
 /* Is `path` a SQLite database (by its header)? */
 int jf_is_store(const char *path);
 

@@ -15,6 +15,8 @@ done
 # libraries: look for their headers
 [ -f /usr/include/cmocka.h ] || need="$need libcmocka-dev"
 [ -f /usr/include/sqlite3.h ] || need="$need libsqlite3-dev"
+command -v sqlite3 >/dev/null 2>&1 || need="$need sqlite3"
+command -v python3 >/dev/null 2>&1 || need="$need python3"
 [ -f /usr/include/stdio.h ] || need="$need libc6-dev"
 
 if [ -n "$need" ]; then
