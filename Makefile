@@ -21,7 +21,7 @@ CLI_OBJ = $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_SRC  = $(wildcard tests/unit/test_*.c)
 UNIT_BIN  = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all test unit clean sanitize demo valgrind
+.PHONY: all test unit clean sanitize demo valgrind bench
 all: $(BIN)
 
 $(BIN): $(LIB_OBJ) $(CLI_OBJ)
@@ -65,6 +65,10 @@ valgrind: $(BIN) $(UNIT_BIN)
 	@set -e; for t in $(UNIT_BIN); do valgrind -q --error-exitcode=99 --leak-check=full $$t >/dev/null; done
 	@printf '#!/bin/sh\nexec valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=all %s "$$@"\n' "$(abspath $(BIN))" > $(BUILD)/jifen-vg && chmod +x $(BUILD)/jifen-vg
 	@sh tests/run.sh $(BUILD)/jifen-vg
+
+# the benchmark suite: bench/run.sh writes bench/results.md (not part of `make test`)
+bench: $(BIN)
+	sh bench/run.sh
 
 # build, then keep the example organisation's ledger in a store: init, import, evaluate two
 # years (the second reads the first's stored results), report, explain, publish the board

@@ -698,8 +698,10 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "results")) return jf_cmd_results(argc - 2, argv + 2);
     if (!strcmp(cmd, "appeal")) return jf_cmd_appeal(argc - 2, argv + 2);
     if (!strcmp(cmd, "appeals")) return jf_cmd_appeals(argc - 2, argv + 2);
+    if (!strcmp(cmd, "publish")) return jf_cmd_publish(argc - 2, argv + 2);
     if (!strcmp(cmd, "report")) return jf_cmd_report(argc - 2, argv + 2);
     if (!strcmp(cmd, "diff")) return jf_cmd_diff(argc - 2, argv + 2);
+    if (!strcmp(cmd, "gen")) return jf_cmd_gen(argc - 2, argv + 2);
     fprintf(stderr, "jifen: unknown command '%s'\n\n%s", cmd, usage_main);
     return 2;
 }

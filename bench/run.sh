@@ -1,0 +1,571 @@
+#!/bin/sh
+# bench/run.sh — jifen's benchmark suite; writes bench/results.md.
+#
+# For each scheme (xianfeng, guoqi) and size (1,000 / 10,000 / 100,000 members at ~100 events
+# each: ~10^5 / 10^6 / 10^7 events) it generates the data with `jifen gen` (cached in
+# bench/data/, keyed by the arguments and the generator's source), then measures, one command
+# at a time (wall time by the clock, peak RSS by GNU time's %M):
+#   - CSV read + evaluate   jifen run rulesets/S.jf ... --format csv > /dev/null
+#                           (and the same run on a tiny input: the startup, subtracted for
+#                           events per second)
+#   - compile               jifen compile rulesets/S.jf -o S.jfc
+#   - SQLite                jifen db init / db policy (untimed), jifen import, jifen eval
+#   - baselines             whichever of these exist in bench/baselines/:
+#                             S.c    built with cc -std=c11 -O2, run as  PROG M E B YEAR
+#                             S.lua  run as  lua5.4 S.lua M E B YEAR  and  luajit S.lua M E B YEAR
+#                             S.sql  run by its loader  sh S-sql.sh M E B YEAR  (which imports
+#                                    the CSVs into sqlite3 and reads S.sql); without a loader,
+#                                    sqlite3 -batch -bail :memory: -cmd ".parameter set @year YEAR"
+#                                    < S.sql  from inside the data folder
+#                                    (members.csv, events.csv, branches.csv in the current directory)
+#                           (M E B = members.csv events.csv branches.csv). Each must print
+#                           exactly what `jifen run ... --format csv` prints: it is run once and
+#                           compared byte for byte first; a mismatch is reported and not timed.
+#                           The ratio reported is jifen run's wall time ÷ the baseline's.
+#   - 10x events            the same members with 10x the events each (--events-per-year
+#                           10x), jifen run only: memory and cost per event against the base.
+# A command under 1 s is run 5 times, under 5 s 3 times: the median is reported. Order: jifen's
+# stages at every size, then the 10x variant, then the baselines, so that a short budget
+# leaves out the slowest baselines at the largest size first.
+#
+# Sizes that would not fit are skipped, judged from the previous size's measurements
+# (linear in events, +30 %): the time left in the budget, 85 % of the available memory and
+# the free disk. Integer arithmetic only.
+#
+# Settings (environment):
+#   BENCH_SIZES="1000 10000 100000"  members per size (about BENCH_RATE events each)
+#   BENCH_X10="1000 10000"           member counts that also get the 10x-events variant
+#   BENCH_SCHEMES="xianfeng guoqi"   BENCH_YEARS=1   BENCH_RATE=100   BENCH_SEED=1
+#   BENCH_BUDGET=1100                seconds for the whole suite (the runs it starts; it stays
+#                                    under ~20 minutes on 2 cores)
+#   BENCH_OUT=bench/results.md       BENCH_DATA=bench/data   JIFEN=bin/jifen   CC=cc
+# Example, the smallest size only:  BENCH_SIZES=1000 BENCH_X10=1000 sh bench/run.sh
+set -u
+cd "$(dirname "$0")/.." || exit 1
+
+JIFEN=${JIFEN:-bin/jifen}
+SIZES=${BENCH_SIZES:-1000 10000 100000}
+X10=${BENCH_X10:-1000 10000}
+SCHEMES=${BENCH_SCHEMES:-xianfeng guoqi}
+YEARS=${BENCH_YEARS:-1}
+RATE=${BENCH_RATE:-100}
+SEED=${BENCH_SEED:-1}
+BUDGET=${BENCH_BUDGET:-1100}
+OUT=${BENCH_OUT:-bench/results.md}
+DATA=${BENCH_DATA:-bench/data}
+CC=${CC:-cc}
+YEAR=2025
+TIME=/usr/bin/time
+
+die() { echo "bench: $*" >&2; exit 1; }
+[ -x "$JIFEN" ] || die "$JIFEN not found: run make first"
+[ -x "$TIME" ] || die "GNU time is needed at $TIME (apt-get install time)"
+"$TIME" -f %M true >/dev/null 2>&1 || die "$TIME is not GNU time (apt-get install time)"
+date +%N | grep -q '^[0-9]' || die "date +%N is needed (GNU coreutils)"
+mkdir -p "$DATA" || die "cannot create $DATA"
+TMP=$DATA/tmp.$$
+rm -rf "$TMP" && mkdir -p "$TMP/out" || die "cannot create $TMP"
+trap 'rm -rf "$TMP"' EXIT
+trap 'exit 130' INT TERM
+
+now_us() { _t=$(date +%s%N); echo $((_t / 1000)); }
+START=$(now_us)
+LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)
+GENHASH=$(sha256sum cli/gen.c 2>/dev/null | cut -c1-12)
+log() { echo "bench: $*" >&2; }
+
+# ---- formatting (integers only) ------------------------------------------------------------
+
+# 1234567 -> 1,234,567
+th() { echo "$1" | sed -e ':a' -e 's/\([0-9]\)\([0-9]\{3\}\)\($\|,\)/\1,\2\3/' -e 'ta'; }
+# microseconds -> seconds with 3 decimals
+secs() { _t=$((($1 + 500) / 1000)); printf '%d.%03d' $((_t / 1000)) $((_t % 1000)); }
+# KiB -> MiB with 1 decimal
+mib() { _t=$((($1 * 10 + 512) / 1024)); printf '%d.%d' $((_t / 10)) $((_t % 10)); }
+# a / b with 2 decimals (rounded)
+ratio() { _t=$((($1 * 200 / $2 + 1) / 2)); printf '%d.%02d' $((_t / 100)) $((_t % 100)); }
+
+# ---- measuring ---------------------------------------------------------------------------------
+
+# GNU time's seconds (2 decimals) -> centiseconds
+cs() {
+    case $1 in
+    *.*) _t=$(echo "$1" | tr -d . | sed 's/^0*//') ;;
+    *[!0-9]* | '') _t=0 ;;
+    *) _t=$(($1 * 100)) ;;
+    esac
+    echo $((${_t:-0}))
+}
+# run_once OUT ERR CMD...: one run under GNU time; sets R_US (wall, µs), R_KB (peak RSS),
+# R_CS (user + system CPU, centiseconds), R_RC.
+run_once() {
+    _ro_out=$1 _ro_err=$2
+    shift 2
+    _ro_t0=$(now_us)
+    "$TIME" -o "$TMP/time" -f '%M %U %S' "$@" >"$_ro_out" 2>"$_ro_err"
+    R_RC=$?
+    _ro_t1=$(now_us)
+    R_US=$((_ro_t1 - _ro_t0))
+    set -- $(tail -n 1 "$TMP/time") 0 0 0
+    R_KB=$1
+    case $R_KB in '' | *[!0-9]*) R_KB=0 ;; esac
+    R_CS=$(($(cs "$2") + $(cs "$3")))
+}
+
+# measure KEY EVENTS OUT CMD...: runs the command (stdout to OUT) 1, 3 or 5 times by the first
+# run's time and sets M_US, M_KB (the median run); PREP, when set, names a function to call
+# before every run. Remembers the result for projections. Returns 1 (M_ERR says why) on failure.
+PREP=
+M_CS=0
+ROWKEY=
+measure() {
+    _ms_key=$1 _ms_ev=$2 _ms_out=$3
+    shift 3
+    [ -n "$PREP" ] && $PREP
+    run_once "$_ms_out" "$TMP/err" "$@"
+    if [ "$R_RC" -ne 0 ]; then
+        M_ERR="exit $R_RC: $(grep -v '^Command exited' "$TMP/err" | head -n 1 | cut -c1-160)"
+        return 1
+    fi
+    echo "$R_US $R_KB $R_CS" >"$TMP/samples"
+    _ms_runs=1
+    [ "$R_US" -lt 5000000 ] && _ms_runs=3
+    [ "$R_US" -lt 1000000 ] && _ms_runs=5
+    _ms_i=1
+    while [ "$_ms_i" -lt "$_ms_runs" ]; do
+        [ -n "$PREP" ] && $PREP
+        run_once "$_ms_out" "$TMP/err" "$@"
+        echo "$R_US $R_KB $R_CS" >>"$TMP/samples"
+        _ms_i=$((_ms_i + 1))
+    done
+    set -- $(sort -n "$TMP/samples" | sed -n "$(((_ms_runs + 1) / 2))p")
+    M_US=$1 M_KB=$2 M_CS=$3
+    echo "$M_US $M_KB $_ms_ev" >"$TMP/last.$_ms_key"
+    return 0
+}
+
+# fits KEY EVENTS [check]: would KEY on EVENTS events fit the time left and the memory,
+# projected from KEY's last measurement? Sets SKIP_WHY when not.
+MEMAVAIL=$(awk '/^MemAvailable:/ {print $2}' /proc/meminfo 2>/dev/null)
+: "${MEMAVAIL:=0}"
+fits() {
+    SKIP_WHY=
+    [ -f "$TMP/last.$1" ] || return 0
+    read -r _fi_us _fi_kb _fi_ev <"$TMP/last.$1"
+    [ "$_fi_ev" -gt 0 ] || return 0
+    _fi_pus=$((_fi_us * $2 / _fi_ev * 13 / 10))
+    _fi_pkb=$((_fi_kb * $2 / _fi_ev))
+    _fi_runs=1
+    [ "$_fi_pus" -lt 5000000 ] && _fi_runs=3
+    [ "$_fi_pus" -lt 1000000 ] && _fi_runs=5
+    # a baseline's check run (3rd argument "check") is its only run when it is slow
+    [ "${3:-}" = check ] && [ "$_fi_runs" -gt 1 ] && _fi_runs=$((_fi_runs + 1))
+    _fi_left=$((BUDGET * 1000000 - ($(now_us) - START)))
+    if [ $((_fi_pus * _fi_runs)) -gt "$_fi_left" ]; then
+        SKIP_WHY="skipped: about $(secs $((_fi_pus * _fi_runs))) s projected, $(secs $((_fi_left > 0 ? _fi_left : 0))) s left of the ${BUDGET} s budget"
+        return 1
+    fi
+    if [ "$MEMAVAIL" -gt 0 ] && [ $((_fi_pkb * 100)) -gt $((MEMAVAIL * 85)) ]; then
+        SKIP_WHY="skipped: about $(mib "$_fi_pkb") MiB projected, $(mib "$MEMAVAIL") MiB available"
+        return 1
+    fi
+    return 0
+}
+
+# ---- data ----------------------------------------------------------------------------------------
+
+# gendata SCHEME MEMBERS RATE: sets D (the folder) and EV (events); generates unless cached.
+gendata() {
+    D=$DATA/$1-m$2-y$YEARS-r$3-s$SEED
+    _gd_stamp="gen $GENHASH --scheme $1 --members $2 --years $YEARS --seed $SEED --events-per-year $3 --year $YEAR"
+    if [ -f "$D/events.csv" ] && [ -f "$D/events.count" ] && [ "$(cat "$D/stamp" 2>/dev/null)" = "$_gd_stamp" ]; then
+        EV=$(cat "$D/events.count")
+        GEN_NOTE="cached"
+        return 0
+    fi
+    _gd_need=$(($2 * $3 * YEARS * 48 / 1024))
+    _gd_free=$(df -Pk "$DATA" | awk 'NR == 2 {print $4}')
+    if [ -n "$_gd_free" ] && [ "$_gd_need" -gt "$_gd_free" ]; then
+        GEN_NOTE="not enough disk: about $(mib "$_gd_need") MiB needed, $(mib "$_gd_free") MiB free"
+        return 1
+    fi
+    rm -rf "$D"
+    log "generating $D"
+    _gd_t0=$(now_us)
+    "$JIFEN" gen --scheme "$1" --members "$2" --years "$YEARS" --seed "$SEED" --events-per-year "$3" \
+        --year "$YEAR" -o "$D" || { GEN_NOTE="jifen gen failed"; return 1; }
+    GEN_NOTE="generated in $(secs $(($(now_us) - _gd_t0))) s"
+    EV=$(($(wc -l <"$D/events.csv") - 1))
+    echo "$EV" >"$D/events.count"
+    echo "$_gd_stamp" >"$D/stamp"
+}
+
+# ---- results -------------------------------------------------------------------------------------
+
+# row SCHEME MEMBERS EVENTS WHAT US KB EVPS RATIO NOTE (the CPU time is M_CS, of the same run)
+row() {
+    if [ -n "$5" ]; then
+        printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$(th "$2")" "$(th "$3")" "$4" "$(secs "$5")" \
+            "$(secs $((M_CS * 10000)))" "$(mib "$6")" "$7" "$8" "$9" >>"$TMP/rows.$1.${ROWKEY:-$2}"
+    else
+        printf '| %s | %s | %s | | | | | | %s |\n' "$(th "$2")" "$(th "$3")" "$4" "$9" >>"$TMP/rows.$1.${ROWKEY:-$2}"
+    fi
+}
+evps() { [ "$2" -gt 0 ] && th $(($1 * 1000000 / $2)) || echo "-"; }
+
+# the commands, for results.md (one folder per scheme and size; the others differ in --members)
+note_cmds() {
+    [ -f "$TMP/cmds.$1" ] && return 0
+    {
+        echo "$JIFEN gen --scheme $1 --members $2 --years $YEARS --seed $SEED --events-per-year $RATE --year $YEAR -o $D"
+        echo "D=$D"
+        echo "$TIME -f '%e s %M KB' $JIFEN run rulesets/$1.jf --members \$D/members.csv --events \$D/events.csv --branches \$D/branches.csv --year $YEAR --format csv > /dev/null"
+        echo "$TIME -f '%e s %M KB' $JIFEN compile rulesets/$1.jf -o /tmp/$1.jfc"
+        echo "rm -f /tmp/$1.db && $JIFEN db init /tmp/$1.db && $JIFEN db policy /tmp/$1.db rulesets/$1.jf --from 2000-01-01"
+        echo "$TIME -f '%e s %M KB' $JIFEN import /tmp/$1.db --branches \$D/branches.csv --members \$D/members.csv --events \$D/events.csv"
+        echo "$TIME -f '%e s %M KB' $JIFEN eval /tmp/$1.db --year $YEAR --format csv > /dev/null"
+        [ -f "bench/baselines/$1.c" ] && {
+            echo "$CC -std=c11 -O2 -o /tmp/$1-c bench/baselines/$1.c"
+            echo "$TIME -f '%e s %M KB' /tmp/$1-c \$D/members.csv \$D/events.csv \$D/branches.csv $YEAR > /dev/null"
+        }
+        [ -f "bench/baselines/$1.lua" ] && for _nc_l in lua5.4 luajit; do
+            echo "$TIME -f '%e s %M KB' $_nc_l bench/baselines/$1.lua \$D/members.csv \$D/events.csv \$D/branches.csv $YEAR > /dev/null"
+        done
+        if [ -f "bench/baselines/$1-sql.sh" ]; then
+            echo "$TIME -f '%e s %M KB' sh bench/baselines/$1-sql.sh \$D/members.csv \$D/events.csv \$D/branches.csv $YEAR > /dev/null"
+        elif [ -f "bench/baselines/$1.sql" ]; then
+            echo "(cd \$D && $TIME -f '%e s %M KB' sqlite3 -batch -bail :memory: -cmd '.parameter set @year $YEAR' < \$OLDPWD/bench/baselines/$1.sql > /dev/null)"
+        fi
+    } >"$TMP/cmds.$1"
+}
+
+# ---- the stages ------------------------------------------------------------------------------------
+
+fresh_db() {
+    rm -f "$DB" "$DB-wal" "$DB-shm"
+    "$JIFEN" db init "$DB" >/dev/null 2>&1 && "$JIFEN" db policy "$DB" "rulesets/$S.jf" --from 2000-01-01 >/dev/null 2>&1
+}
+copy_db() {
+    rm -f "$DB.eval" "$DB.eval-wal" "$DB.eval-shm"
+    cp "$DB" "$DB.eval"
+}
+
+# startup: jifen run on a tiny input, per scheme
+startup() {
+    gendata "$1" 100 1 || return 1
+    measure "tiny.$1" "$EV" /dev/null "$JIFEN" run "rulesets/$1.jf" --members "$D/members.csv" --events "$D/events.csv" \
+        --branches "$D/branches.csv" --year "$YEAR" --format csv || return 1
+    echo "$M_US" >"$TMP/startup.$1"
+    ROWKEY=startup
+    row "$1" 100 "$EV" "startup: jifen run on a tiny input" "$M_US" "$M_KB" "" "" "subtracted below for events/s"
+    ROWKEY=
+}
+
+# jifen's own stages for scheme S at N members
+jifen_stages() {
+    S=$1 N=$2
+    if ! fits "run.$S" $((N * RATE * YEARS)); then
+        row "$S" "$N" $((N * RATE * YEARS)) "all stages" "" "" "" "" "$SKIP_WHY"
+        return 1
+    fi
+    if ! gendata "$S" "$N" "$RATE"; then
+        row "$S" "$N" $((N * RATE * YEARS)) "all stages" "" "" "" "" "$GEN_NOTE"
+        return 1
+    fi
+    note_cmds "$S" "$N"
+    echo "$D $EV" >"$TMP/data.$S.$N"
+    log "$S, $N members, $EV events ($GEN_NOTE)"
+    _js_st=$(cat "$TMP/startup.$S" 2>/dev/null || echo 0)
+    _js_ref=$TMP/out/$S.$N.jifen
+    # the reference output (not timed), then the timed runs
+    if ! "$JIFEN" run "rulesets/$S.jf" --members "$D/members.csv" --events "$D/events.csv" --branches "$D/branches.csv" \
+        --year "$YEAR" --format csv >"$_js_ref" 2>"$TMP/err"; then
+        row "$S" "$N" "$EV" "jifen run" "" "" "" "" "failed: $(head -n 1 "$TMP/err" | cut -c1-160)"
+        return 1
+    fi
+    if measure "run.$S" "$EV" /dev/null "$JIFEN" run "rulesets/$S.jf" --members "$D/members.csv" --events "$D/events.csv" \
+        --branches "$D/branches.csv" --year "$YEAR" --format csv; then
+        _js_net=$((M_US - _js_st))
+        [ "$_js_net" -gt 0 ] || _js_net=1
+        echo "$M_US $M_KB $_js_net $EV $M_CS" >"$TMP/jrun.$S.$N"
+        row "$S" "$N" "$EV" "**jifen run** (CSV read + evaluate)" "$M_US" "$M_KB" "$(evps "$EV" "$_js_net")" "1.00" \
+            "net of startup: $(secs "$_js_net") s, $((_js_net * 1000 / EV)) ns/event"
+    else
+        row "$S" "$N" "$EV" "jifen run" "" "" "" "" "failed: $M_ERR"
+        return 1
+    fi
+    if measure "compile.$S" 1 /dev/null "$JIFEN" compile "rulesets/$S.jf" -o "$TMP/$S.jfc"; then
+        row "$S" "$N" "$EV" "jifen compile" "$M_US" "$M_KB" "" "" "independent of the data"
+    else
+        row "$S" "$N" "$EV" "jifen compile" "" "" "" "" "failed: $M_ERR"
+    fi
+    DB=$TMP/$S.db
+    if ! fits "import.$S" "$EV"; then
+        row "$S" "$N" "$EV" "jifen import + eval (SQLite)" "" "" "" "" "$SKIP_WHY"
+        return 0
+    fi
+    PREP=fresh_db
+    if measure "import.$S" "$EV" /dev/null "$JIFEN" import "$DB" --branches "$D/branches.csv" --members "$D/members.csv" \
+        --events "$D/events.csv"; then
+        PREP=
+        echo "$M_US $EV" >"$TMP/jimport.$S.$N"
+        row "$S" "$N" "$EV" "jifen import (into SQLite)" "$M_US" "$M_KB" "$(evps "$EV" "$M_US")" "" \
+            "$((M_US * 1000 / EV)) ns/event; store $(mib $(($(wc -c <"$DB") / 1024))) MiB"
+        PREP=copy_db
+        if measure "eval.$S" "$EV" "$TMP/out/$S.$N.eval" "$JIFEN" eval "$DB.eval" --year "$YEAR" --format csv; then
+            _js_same="output identical to jifen run's"
+            cmp -s "$TMP/out/$S.$N.eval" "$_js_ref" || _js_same="**output differs from jifen run's**"
+            echo "$M_US $EV" >"$TMP/jeval.$S.$N"
+            row "$S" "$N" "$EV" "jifen eval (from SQLite)" "$M_US" "$M_KB" "$(evps "$EV" "$M_US")" "" \
+                "$((M_US * 1000 / EV)) ns/event; $_js_same"
+        else
+            row "$S" "$N" "$EV" "jifen eval (from SQLite)" "" "" "" "" "failed: $M_ERR"
+        fi
+    else
+        row "$S" "$N" "$EV" "jifen import (into SQLite)" "" "" "" "" "failed: $M_ERR"
+    fi
+    PREP=
+    rm -f "$DB" "$DB"-* "$DB.eval" "$DB.eval"-*
+    return 0
+}
+
+# one baseline: baseline S N NAME LABEL CMD...
+baseline() {
+    _bl_s=$1 _bl_n=$2 _bl_name=$3 _bl_label=$4
+    shift 4
+    read -r _bl_d EV <"$TMP/data.$_bl_s.$_bl_n"
+    if ! fits "$_bl_name.$_bl_s" "$EV" check; then
+        row "$_bl_s" "$_bl_n" "$EV" "$_bl_label" "" "" "" "" "$SKIP_WHY"
+        return
+    fi
+    log "$_bl_s, $_bl_n members: $_bl_label"
+    _bl_out=$TMP/out/$_bl_s.$_bl_n.$_bl_name
+    run_once "$_bl_out" "$TMP/err" "$@"
+    if [ "$R_RC" -ne 0 ]; then
+        row "$_bl_s" "$_bl_n" "$EV" "$_bl_label" "" "" "" "" "failed (exit $R_RC): $(grep -v '^Command exited' "$TMP/err" | head -n 1 | cut -c1-160)"
+        return
+    fi
+    # remember the check run's time for the projections even when the output differs
+    echo "$R_US $R_KB $EV" >"$TMP/last.$_bl_name.$_bl_s"
+    if ! cmp -s "$_bl_out" "$TMP/out/$_bl_s.$_bl_n.jifen"; then
+        _bl_where=$(cmp "$_bl_out" "$TMP/out/$_bl_s.$_bl_n.jifen" 2>&1 | sed -n 's/.*\(line [0-9]*\).*/\1/p' | head -n 1)
+        [ -n "$_bl_where" ] || _bl_where="one output is a prefix of the other"
+        _bl_line=$(echo "$_bl_where" | sed -n 's/line //p')
+        _bl_got="" _bl_want=""
+        [ -n "$_bl_line" ] && _bl_got=$(sed -n "${_bl_line}p" "$_bl_out" | cut -c1-80) && _bl_want=$(sed -n "${_bl_line}p" "$TMP/out/$_bl_s.$_bl_n.jifen" | cut -c1-80)
+        row "$_bl_s" "$_bl_n" "$EV" "$_bl_label" "" "" "" "" "**output differs** from jifen's at $_bl_where (\`$_bl_got\` vs \`$_bl_want\`): not timed"
+        echo "- $_bl_s, $(th "$_bl_n") members, $_bl_label: output differs at $_bl_where" >>"$TMP/mismatches"
+        return
+    fi
+    # a slow baseline's check run is its one sample; a fast one is run again for the median
+    _bl_ok=0
+    if [ "$R_US" -ge 5000000 ]; then
+        M_US=$R_US M_KB=$R_KB M_CS=$R_CS _bl_ok=1
+    elif measure "$_bl_name.$_bl_s" "$EV" /dev/null "$@"; then
+        _bl_ok=1
+    fi
+    if [ "$_bl_ok" = 1 ]; then
+        read -r _bl_jus _bl_jkb _bl_jnet _bl_jev _bl_jcs <"$TMP/jrun.$_bl_s.$_bl_n"
+        row "$_bl_s" "$_bl_n" "$EV" "$_bl_label" "$M_US" "$M_KB" "$(evps "$EV" "$M_US")" "$(ratio "$_bl_jus" "$M_US")" \
+            "output identical; CPU jifen ÷ this $(ratio "$_bl_jcs" "$((M_CS > 0 ? M_CS : 1))"); memory jifen ÷ this $(ratio "$_bl_jkb" "$M_KB")"
+        echo "$M_US $EV" >"$TMP/b.$_bl_name.$_bl_s.$_bl_n"
+    else
+        row "$_bl_s" "$_bl_n" "$EV" "$_bl_label" "" "" "" "" "failed: $M_ERR"
+    fi
+}
+
+baselines() {
+    S=$1 N=$2
+    [ -f "$TMP/jrun.$S.$N" ] || return 0
+    read -r _bs_d EV <"$TMP/data.$S.$N"
+    _bs_found=0
+    if [ -f "bench/baselines/$S.c" ]; then
+        _bs_found=1
+        mkdir -p "$DATA/bin"
+        if [ ! -x "$DATA/bin/$S-c" ] || [ "bench/baselines/$S.c" -nt "$DATA/bin/$S-c" ]; then
+            if ! $CC -std=c11 -O2 -o "$DATA/bin/$S-c" "bench/baselines/$S.c" 2>"$TMP/err"; then
+                rm -f "$DATA/bin/$S-c"
+                row "$S" "$N" "$EV" "C baseline" "" "" "" "" "does not build: $(head -n 1 "$TMP/err" | cut -c1-160)"
+            fi
+        fi
+        [ -x "$DATA/bin/$S-c" ] && baseline "$S" "$N" c "C baseline (\`bench/baselines/$S.c\`, -O2)" \
+            "$DATA/bin/$S-c" "$_bs_d/members.csv" "$_bs_d/events.csv" "$_bs_d/branches.csv" "$YEAR"
+    fi
+    if [ -f "bench/baselines/$S.lua" ]; then
+        _bs_found=1
+        for _bs_lua in lua5.4 luajit; do
+            if command -v "$_bs_lua" >/dev/null 2>&1; then
+                baseline "$S" "$N" "$_bs_lua" "$_bs_lua (\`bench/baselines/$S.lua\`)" \
+                    "$_bs_lua" "bench/baselines/$S.lua" "$_bs_d/members.csv" "$_bs_d/events.csv" "$_bs_d/branches.csv" "$YEAR"
+            else
+                row "$S" "$N" "$EV" "$_bs_lua (\`bench/baselines/$S.lua\`)" "" "" "" "" "not installed (apt-get install $_bs_lua)"
+            fi
+        done
+    fi
+    if [ -f "bench/baselines/$S.sql" ]; then
+        _bs_found=1
+        if ! command -v sqlite3 >/dev/null 2>&1; then
+            row "$S" "$N" "$EV" "sqlite3 (\`bench/baselines/$S.sql\`)" "" "" "" "" "not installed (apt-get install sqlite3)"
+        elif [ -f "bench/baselines/$S-sql.sh" ]; then
+            baseline "$S" "$N" sqlite3 "sqlite3 (\`bench/baselines/$S.sql\` by \`$S-sql.sh\`)" \
+                sh "bench/baselines/$S-sql.sh" "$_bs_d/members.csv" "$_bs_d/events.csv" "$_bs_d/branches.csv" "$YEAR"
+        else
+            baseline "$S" "$N" sqlite3 "sqlite3 (\`bench/baselines/$S.sql\`)" \
+                sh -c 'cd "$1" && exec sqlite3 -batch -bail :memory: -cmd ".parameter set @year $2" <"$3"' \
+                sh "$_bs_d" "$YEAR" "$(pwd)/bench/baselines/$S.sql"
+        fi
+    fi
+    [ "$_bs_found" = 1 ] || row "$S" "$N" "$EV" "baselines" "" "" "" "" "none in bench/baselines/ yet"
+}
+
+# the 10x variant: same members, 10x the events each; jifen run only
+tenfold() {
+    S=$1 N=$2
+    [ -f "$TMP/jrun.$S.$N" ] || return 0
+    _tf_r10=$((RATE * 10))
+    if ! fits "run.$S" $((N * _tf_r10 * YEARS)); then
+        echo "| $(th "$N") | | | | | | $SKIP_WHY |" >>"$TMP/x10.$S"
+        return 0
+    fi
+    read -r _tf_d _tf_bev <"$TMP/data.$S.$N"
+    if ! gendata "$S" "$N" "$_tf_r10"; then
+        echo "| $(th "$N") | | | | | | $GEN_NOTE |" >>"$TMP/x10.$S"
+        return 0
+    fi
+    log "$S, $N members, 10x: $EV events ($GEN_NOTE)"
+    _tf_same="same members.csv"
+    cmp -s "$D/members.csv" "$_tf_d/members.csv" && cmp -s "$D/branches.csv" "$_tf_d/branches.csv" || _tf_same="**members differ**"
+    if measure "run.$S" "$EV" /dev/null "$JIFEN" run "rulesets/$S.jf" --members "$D/members.csv" --events "$D/events.csv" \
+        --branches "$D/branches.csv" --year "$YEAR" --format csv; then
+        read -r _tf_jus _tf_jkb _tf_jnet _tf_jev _tf_jcs <"$TMP/jrun.$S.$N"
+        _tf_st=$(cat "$TMP/startup.$S" 2>/dev/null || echo 0)
+        _tf_net=$((M_US - _tf_st))
+        [ "$_tf_net" -gt 0 ] || _tf_net=1
+        _tf_per=0
+        [ "$EV" -gt "$_tf_jev" ] && _tf_per=$(((M_KB - _tf_jkb) * 1024 / (EV - _tf_jev)))
+        echo "| $(th "$N") | $(th "$_tf_jev") → $(th "$EV") | $(mib "$_tf_jkb") → $(mib "$M_KB") | $(ratio "$M_KB" "$_tf_jkb") | $_tf_per | $((_tf_jnet * 1000 / _tf_jev)) → $((_tf_net * 1000 / EV)) | $_tf_same |" >>"$TMP/x10.$S"
+    else
+        echo "| $(th "$N") | | | | | | failed: $M_ERR |" >>"$TMP/x10.$S"
+    fi
+}
+
+# ---- the suite ---------------------------------------------------------------------------------------
+
+for S in $SCHEMES; do
+    [ -f "rulesets/$S.jf" ] || die "no rulesets/$S.jf"
+    startup "$S" || { ROWKEY=startup; row "$S" 100 0 "startup" "" "" "" "" "failed: ${M_ERR:-$GEN_NOTE}"; ROWKEY=; }
+done
+# jifen's own stages first, then the 10x variant, then the baselines (smallest size first):
+# when the budget runs short, the slowest baselines at the largest size are what is left out
+for N in $SIZES; do
+    for S in $SCHEMES; do jifen_stages "$S" "$N"; done
+done
+for N in $X10; do
+    for S in $SCHEMES; do tenfold "$S" "$N"; done
+done
+for N in $SIZES; do
+    for S in $SCHEMES; do baselines "$S" "$N"; done
+done
+
+# cost per event across sizes: max ÷ min of ns/event, flat when within 25 %
+flatness() { # flatness FILEPREFIX FIELD_OF_US FIELD_OF_EVENTS
+    _fl_list="" _fl_min=0 _fl_max=0 _fl_k=0
+    for _fl_n in $SIZES; do
+        [ -f "$1.$_fl_n" ] || continue
+        _fl_us=$(cut -d' ' -f"$2" "$1.$_fl_n")
+        _fl_ev=$(cut -d' ' -f"$3" "$1.$_fl_n")
+        _fl_ns=$((_fl_us * 1000 / _fl_ev))
+        [ "$_fl_ns" -gt 0 ] || _fl_ns=1
+        _fl_list="$_fl_list${_fl_list:+ / }$_fl_ns"
+        if [ "$_fl_k" = 0 ] || [ "$_fl_ns" -lt "$_fl_min" ]; then _fl_min=$_fl_ns; fi
+        if [ "$_fl_ns" -gt "$_fl_max" ]; then _fl_max=$_fl_ns; fi
+        _fl_k=$((_fl_k + 1))
+    done
+    if [ "$_fl_k" -lt 2 ]; then
+        echo "${_fl_list:-–} ns (one size only)"
+    elif [ $((_fl_max * 100)) -le $((_fl_min * 125)) ]; then
+        echo "$_fl_list ns (max ÷ min $(ratio "$_fl_max" "$_fl_min"): flat within 25 %)"
+    else
+        echo "$_fl_list ns (max ÷ min $(ratio "$_fl_max" "$_fl_min"): **not flat within 25 %**)"
+    fi
+}
+
+ELAPSED=$(($(now_us) - START))
+{
+    echo "# jifen benchmarks"
+    echo
+    echo "Written by \`bench/run.sh\` ($(date -u '+%Y-%m-%d %H:%M UTC'), $(secs "$ELAPSED") s in all). Ratios are the claims,"
+    echo "not the absolute times: **jifen ÷ this** is jifen run's wall time divided by the"
+    echo "baseline's on the same files (above 1: the baseline is faster). Every baseline's output is"
+    echo "first compared byte for byte with \`jifen run --format csv\`; a baseline that differs is not timed."
+    echo
+    echo "## Machine"
+    echo
+    echo "- CPU: $(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -n 1), \`nproc\` = $(nproc)"
+    echo "- memory: $(mib "$(awk '/^MemTotal:/ {print $2}' /proc/meminfo)") MiB ($(mib "$MEMAVAIL") MiB available at the start)"
+    echo "- $(uname -sr); $($CC --version 2>/dev/null | head -n 1); sqlite3 $(sqlite3 --version 2>/dev/null | cut -d' ' -f1)"
+    for _l in lua5.4 luajit; do
+        if command -v "$_l" >/dev/null 2>&1; then echo "- $($_l -v 2>&1 | head -n 1 | cut -c1-60)"; else echo "- $_l: not installed"; fi
+    done
+    echo "- load average (1, 5, 15 min) at the start: ${LOAD_START:-?}; at the end: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)"
+    echo "  (a load above \`nproc\` means other work shared the machine: wall times suffer, CPU times less)"
+    echo "- jifen at $(git rev-parse --short HEAD 2>/dev/null)$(git diff --quiet HEAD -- 2>/dev/null || echo ' (with uncommitted changes)'), built by \`make\` (-O2)"
+    echo
+    echo "## Settings"
+    echo
+    echo "Members per size: $SIZES, about $RATE events per member per year over $YEARS year(s) ending $YEAR,"
+    echo "seed $SEED; the 10x variant at $X10 members; budget $BUDGET s. Wall time by the clock around"
+    echo "each command, CPU (user + system) and peak RSS by GNU time (%U, %S, %M). A command under 1 s is run 5 times and one under"
+    echo "5 s 3 times; the median run is reported (a baseline is first run once with its output to a"
+    echo "file for the comparison; when that run takes 5 s or more it is the baseline's only sample)."
+    echo "Events/s for jifen run is net of the startup (the same run on a 100-member input with about"
+    echo "one event each); for the others it is raw. The ratios use the raw wall times."
+    echo
+    echo "## Reproduce"
+    echo
+    echo '```sh'
+    echo "make && make bench       # or: BENCH_SIZES=\"$SIZES\" BENCH_X10=\"$X10\" sh bench/run.sh"
+    echo '```'
+    echo
+    echo "Each measurement by hand (other sizes differ only in \`--members\` and the folder name):"
+    for S in $SCHEMES; do
+        [ -f "$TMP/cmds.$S" ] || continue
+        echo
+        echo '```sh'
+        cat "$TMP/cmds.$S"
+        echo '```'
+    done
+    for S in $SCHEMES; do
+        echo
+        echo "## $S"
+        echo
+        echo "| members | events | what | wall (s) | CPU (s) | peak RSS (MiB) | events/s | jifen ÷ this | notes |"
+        echo "|---:|---:|---|---:|---:|---:|---:|---:|---|"
+        cat "$TMP/rows.$S.startup" 2>/dev/null
+        for N in $SIZES; do cat "$TMP/rows.$S.$N" 2>/dev/null; done
+        echo
+        echo "Cost per event across sizes ($SIZES members):"
+        echo
+        echo "- jifen run (net of startup): $(flatness "$TMP/jrun.$S" 3 4)"
+        echo "- jifen import: $(flatness "$TMP/jimport.$S" 1 2)"
+        echo "- jifen eval: $(flatness "$TMP/jeval.$S" 1 2)"
+        for _b in c lua5.4 luajit sqlite3; do
+            ls "$TMP/b.$_b.$S."* >/dev/null 2>&1 && echo "- $_b baseline: $(flatness "$TMP/b.$_b.$S" 1 2)"
+        done
+        if [ -f "$TMP/x10.$S" ]; then
+            echo
+            echo "10x the events for the same members (jifen run; \`--events-per-year $((RATE * 10))\`):"
+            echo
+            echo "| members | events | peak RSS (MiB) | RSS × | bytes per added event | ns/event (net) | notes |"
+            echo "|---:|---:|---:|---:|---:|---:|---|"
+            cat "$TMP/x10.$S"
+        fi
+    done
+    if [ -f "$TMP/mismatches" ]; then
+        echo
+        echo "## Baselines whose output differs from jifen's"
+        echo
+        cat "$TMP/mismatches"
+    fi
+} >"$OUT"
+log "wrote $OUT ($(secs "$ELAPSED") s)"
