@@ -54,6 +54,7 @@ unit: $(UNIT_BIN)
 
 test: $(BIN) unit
 	@sh tests/run.sh $(BIN)
+	@sh tests/store/run.sh $(BIN)
 	@sh tests/publish/run.sh $(BIN)
 
 # ASan + UBSan build of the whole suite in its own build tree

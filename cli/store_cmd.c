@@ -217,7 +217,8 @@ int jf_cmd_db(int argc, char **argv)
         int added = 0;
         int rc = jf_store_add_policy(&s, jf_str(&p.prog, p.prog.name), p.source, p.len, o.from, &added, &err);
         if (rc == 0)
-            printf("%s policy %s (%.12s), in force from %s\n", added ? "stored" : "already stored",
+            printf("%s policy %s (%.12s), in force from %s\n",
+                   added == 2 ? "stored" : added == 1 ? "already stored; now also in force:" : "already stored:",
                    jf_str(&p.prog, p.prog.name), p.hash, o.from);
         policy_free(&p);
         return rc ? fail(&s, &err) : (jf_store_close(&s), 0);
@@ -380,10 +381,9 @@ typedef struct runhit {
 
 static int run_row(void *ctx, int n, const char *const *cols)
 {
-    (void)n;
     runhit *r = ctx;
-    r->id = cols[0] ? atoll(cols[0]) : 0;
-    snprintf(r->results, sizeof r->results, "%s", cols[1] ? cols[1] : "");
+    r->id = n > 0 && cols[0] ? atoll(cols[0]) : 0;
+    snprintf(r->results, sizeof r->results, "%s", n > 1 && cols[1] ? cols[1] : "");
     return 1;
 }
 
@@ -404,6 +404,7 @@ typedef struct evalctx {
 
 static void eval_free(evalctx *e)
 {
+    jf_store_rollback(&e->s); /* a read snapshot, or a write that did not commit */
     jf_vm_free(&e->vm);
     jf_input_free(&e->in);
     policy_free(&e->pol);
@@ -412,10 +413,14 @@ static void eval_free(evalctx *e)
 
 /* Loads and evaluates; history from a stored run of last year when one matches. */
 static int eval_load(evalctx *e, const char *db, const char *file, int year, int trace_member_needed,
-                     const char *member, int use_stored_history, jf_error *err)
+                     const char *member, int use_stored_history, int write, jf_error *err)
 {
     memset(e, 0, sizeof *e);
     if (jf_store_open(&e->s, db, 0, err))
+        return -1;
+    /* one snapshot for everything read (and, to store a run, the write lock from the start:
+     * the run records exactly the batches it saw) */
+    if (jf_store_exec(&e->s, write ? "BEGIN IMMEDIATE" : "BEGIN", NULL, 0, NULL, err))
         return -1;
     if (load_policy(&e->s, file, year, &e->pol, 1, err) || jf_store_load(&e->s, &e->pol.prog, &e->in, err) ||
         jf_vm_init(&e->vm, &e->pol.prog, &e->in, err))
@@ -467,18 +472,25 @@ int jf_cmd_eval(int argc, char **argv)
     }
     jf_error err = {{0}};
     evalctx e;
-    if (eval_load(&e, o.db, o.policy, o.year, 0, NULL, 1, &err)) {
-        eval_free(&e);
-        return fail(NULL, &err);
-    }
-    if (o.policy) { /* a policy given by file is stored, in force from the start of the year */
+    if (o.policy) { /* a policy given by file is checked, then stored, in force from the year's start */
+        jf_store ps;
+        policy pp;
         char from[16];
         int added = 0;
         snprintf(from, sizeof from, "%04d-01-01", o.year);
-        if (jf_store_add_policy(&e.s, jf_str(&e.pol.prog, e.pol.prog.name), e.pol.source, e.pol.len, from, &added, &err)) {
-            eval_free(&e);
+        if (jf_store_open(&ps, o.db, 0, &err))
             return fail(NULL, &err);
-        }
+        int prc = load_policy(&ps, o.policy, o.year, &pp, 0, &err);
+        if (prc == 0)
+            prc = jf_store_add_policy(&ps, jf_str(&pp.prog, pp.prog.name), pp.source, pp.len, from, &added, &err);
+        policy_free(&pp);
+        jf_store_close(&ps);
+        if (prc)
+            return fail(NULL, &err);
+    }
+    if (eval_load(&e, o.db, o.policy, o.year, 0, NULL, 1, 1, &err)) {
+        eval_free(&e);
+        return fail(NULL, &err);
     }
     if (e.seeded)
         fprintf(stderr, "jifen: %d's values read from stored run %lld\n", o.year - 1, e.seed_run);
@@ -565,7 +577,7 @@ int jf_cmd_eval(int argc, char **argv)
         for (uint32_t c = 0; c < t.ncols && cu < sizeof cols - 80; c++)
             cu += (size_t)snprintf(cols + cu, sizeof cols - cu, "%s%s:%d", c ? "," : "", t.head[c], t.numeric[c]);
         int64_t run = 0;
-        rc = jf_store_begin(&e.s, &err);
+        rc = 0; /* the write transaction began before the ledger was read */
         if (rc == 0) {
             int64_t maxbatch = 0;
             rc = jf_store_query(&e.s, "SELECT ifnull(max(id), 0) FROM batches", NULL, 0, run_row, &same, &err);
@@ -637,12 +649,14 @@ static int find_run(jf_store *s, int year, const char *branch, runinfo *r, jf_er
     char y[16];
     snprintf(y, sizeof y, "%d", year);
     memset(r, 0, sizeof *r);
-    /* the newest run of the year that covers the branch: the whole organisation, the branch,
-     * or an organisation holding it (checked by the caller through the rows) */
+    /* with a branch: the newest run of the year that holds that branch's rows; without: the
+     * newest run over the whole organisation (else the newest run of the year) */
     const char *q[] = {y, branch ? branch : ""};
-    if (jf_store_query(s, "SELECT id, columns, policy_hash, input_hash, scope FROM runs WHERE year = ? AND "
-                          "(scope = 'all' OR scope LIKE 'org:%' OR scope = 'branch:' || ?) ORDER BY id DESC LIMIT 1",
-                       q, 2, runinfo_row, r, err))
+    if (branch ? jf_store_query(s, "SELECT id, columns, policy_hash, input_hash, scope FROM runs r WHERE year = ? AND "
+                                   "EXISTS (SELECT 1 FROM results x WHERE x.run = r.id AND x.branch_id = ?) "
+                                   "ORDER BY id DESC LIMIT 1", q, 2, runinfo_row, r, err)
+               : jf_store_query(s, "SELECT id, columns, policy_hash, input_hash, scope FROM runs WHERE year = ? "
+                                   "ORDER BY scope = 'all' DESC, id DESC LIMIT 1", q, 1, runinfo_row, r, err))
         return -1;
     if (!r->id)
         return jf_error_set(err, "%s: no stored run for %d%s%s (run 'jifen eval' first)", s->path, year,
@@ -797,6 +811,8 @@ int jf_cmd_explain_store(int argc, char **argv)
     memset(&e, 0, sizeof e);
     runinfo r;
     int rc = jf_store_open(&e.s, o.db, 0, &err);
+    if (rc == 0)
+        rc = jf_store_exec(&e.s, "BEGIN", NULL, 0, NULL, &err);
     if (rc == 0)
         rc = find_run(&e.s, o.year, NULL, &r, &err);
     if (rc == 0) {
@@ -1312,8 +1328,8 @@ int jf_cmd_diff(int argc, char **argv)
     memset(&b, 0, sizeof b);
     /* both evaluated from the ledger with tracing of every member: trace one member at a time
      * below; first the plain results */
-    if (eval_load(&a, o.db, o.policy, o.year, 0, NULL, 0, &err) ||
-        eval_load(&b, o.db, o.policy2, o.year, 0, NULL, 0, &err)) {
+    if (eval_load(&a, o.db, o.policy, o.year, 0, NULL, 0, 0, &err) ||
+        eval_load(&b, o.db, o.policy2, o.year, 0, NULL, 0, 0, &err)) {
         eval_free(&a);
         eval_free(&b);
         return fail(NULL, &err);
@@ -1345,8 +1361,8 @@ int jf_cmd_diff(int argc, char **argv)
         /* the two explanations side by side */
         int m = jf_input_find_member(&a.in, ra);
         evalctx xa, xb;
-        if (m < 0 || eval_load(&xa, o.db, o.policy, o.year, 1, ra, 0, &err) ||
-            eval_load(&xb, o.db, o.policy2, o.year, 1, ra, 0, &err)) {
+        if (m < 0 || eval_load(&xa, o.db, o.policy, o.year, 1, ra, 0, 0, &err) ||
+            eval_load(&xb, o.db, o.policy2, o.year, 1, ra, 0, 0, &err)) {
             if (m >= 0) {
                 eval_free(&xa);
                 eval_free(&xb);

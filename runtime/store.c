@@ -7,7 +7,15 @@
 #include <string.h>
 #include <time.h>
 
-/* Schema version 1. Append-only tables refuse DELETE and UPDATE through triggers. */
+/* Refuses DELETE and UPDATE on a table kept for good. */
+#define KEEP(t)                                                                                  \
+    "CREATE TRIGGER " t "_no_delete BEFORE DELETE ON " t                                         \
+    " BEGIN SELECT RAISE(ABORT, '" t " are kept: nothing is deleted'); END;"                     \
+    "CREATE TRIGGER " t "_no_update BEFORE UPDATE ON " t                                         \
+    " BEGIN SELECT RAISE(ABORT, '" t " are kept as written'); END;"
+
+/* Schema version 1. Append-only tables refuse DELETE and UPDATE through triggers; members and
+ * branches are updated in place (their old rows go to the history tables) but never deleted. */
 static const char *const schema_v1 =
     "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
     "CREATE TABLE batches(id INTEGER PRIMARY KEY, imported_at TEXT NOT NULL);"
@@ -33,7 +41,9 @@ static const char *const schema_v1 =
     "CREATE TABLE voids(event_id INTEGER PRIMARY KEY REFERENCES events(id), reason TEXT NOT NULL,"
     "  who TEXT NOT NULL, at TEXT NOT NULL);"
     "CREATE TABLE policies(hash TEXT PRIMARY KEY, name TEXT NOT NULL, source TEXT NOT NULL,"
-    "  effective TEXT NOT NULL, added_at TEXT NOT NULL);"
+    "  added_at TEXT NOT NULL);"
+    "CREATE TABLE policy_periods(id INTEGER PRIMARY KEY, hash TEXT NOT NULL REFERENCES policies(hash),"
+    "  effective TEXT NOT NULL, added_at TEXT NOT NULL, UNIQUE(hash, effective));"
     "CREATE TABLE runs(id INTEGER PRIMARY KEY, year INTEGER NOT NULL, scope TEXT NOT NULL,"
     "  policy_hash TEXT NOT NULL REFERENCES policies(hash), bytecode_hash TEXT NOT NULL,"
     "  jifen_version TEXT NOT NULL, batches TEXT NOT NULL, input_hash TEXT NOT NULL,"
@@ -47,9 +57,14 @@ static const char *const schema_v1 =
     "  BEGIN SELECT RAISE(ABORT, 'the ledger is append-only: void an event instead'); END;"
     "CREATE TRIGGER events_append_only_u BEFORE UPDATE ON events"
     "  BEGIN SELECT RAISE(ABORT, 'the ledger is append-only: void an event instead'); END;"
-    "CREATE TRIGGER voids_keep BEFORE DELETE ON voids BEGIN SELECT RAISE(ABORT, 'voids are kept'); END;"
-    "CREATE TRIGGER runs_keep BEFORE DELETE ON runs BEGIN SELECT RAISE(ABORT, 'runs are kept'); END;"
-    "CREATE TRIGGER results_keep BEFORE DELETE ON results BEGIN SELECT RAISE(ABORT, 'results are kept'); END;"
+    KEEP("voids") KEEP("runs") KEEP("results") KEEP("batches") KEEP("batch_files") KEEP("policies")
+    KEEP("policy_periods") KEEP("member_history") KEEP("branch_history")
+    "CREATE TRIGGER members_keep BEFORE DELETE ON members BEGIN SELECT RAISE(ABORT, 'members are kept'); END;"
+    "CREATE TRIGGER branches_keep BEFORE DELETE ON branches BEGIN SELECT RAISE(ABORT, 'branches are kept'); END;"
+    "CREATE TRIGGER appeals_keep BEFORE DELETE ON appeals BEGIN SELECT RAISE(ABORT, 'appeals are kept'); END;"
+    "CREATE TRIGGER appeals_once BEFORE UPDATE ON appeals WHEN OLD.decision IS NOT NULL OR"
+    "  NEW.member_id IS NOT OLD.member_id OR NEW.year IS NOT OLD.year OR NEW.text IS NOT OLD.text OR"
+    "  NEW.opened_at IS NOT OLD.opened_at BEGIN SELECT RAISE(ABORT, 'an appeal is resolved once'); END;"
     "INSERT INTO meta VALUES('schema_version', '1');";
 
 /* The current time as text (JIFEN_NOW overrides it, for reproducible tests). */
@@ -216,11 +231,15 @@ int jf_store_open(jf_store *s, const char *path, int do_migrate, jf_error *err)
     }
     int v = 0;
     int64_t has_meta = 0;
-    int rc = configure(s, err);
-    if (rc == 0)
-        rc = jf_store_query(s, "SELECT count(*) FROM sqlite_master WHERE name = 'meta'", NULL, 0, count_row,
+    /* look before touching anything: another program's database is left exactly as it is */
+    sqlite3_busy_timeout(s->db, 5000);
+    int rc = jf_store_query(s, "SELECT count(*) FROM sqlite_master WHERE name = 'meta'", NULL, 0, count_row,
                             &has_meta, err);
-    if (rc == 0 && has_meta)
+    if (rc == 0 && !has_meta)
+        rc = jf_error_set(err, "%s: not a jifen database (create one with 'jifen db init')", path);
+    if (rc == 0)
+        rc = configure(s, err);
+    if (rc == 0)
         rc = jf_store_query(s, "SELECT value FROM meta WHERE key = 'schema_version'", NULL, 0, version_row, &v, err);
     if (rc == 0 && v > JF_STORE_SCHEMA_VERSION)
         rc = jf_error_set(err, "%s: schema version %d is newer than this jifen (%d)", path, v, JF_STORE_SCHEMA_VERSION);
@@ -249,22 +268,36 @@ int jf_store_add_policy(jf_store *s, const char *name, const char *source, size_
     jf_sha256_buf(source, len, h);
     jf_sha256_hex(h, hex);
     now_text(now);
-    int64_t n = 0;
-    const char *q[] = {hex};
-    if (jf_store_query(s, "SELECT count(*) FROM policies WHERE hash = ?", q, 1, count_row, &n, err))
+    int64_t n = 0, periods = 0;
+    const char *q[] = {hex, effective};
+    if (jf_store_begin(s, err))
         return -1;
-    *added = n == 0;
-    if (n)
-        return 0;
-    char *src = malloc(len + 1);
-    if (!src)
-        return jf_error_set(err, "out of memory");
-    memcpy(src, source, len);
-    src[len] = '\0';
-    const char *p[] = {hex, name, src, effective, now};
-    int rc = jf_store_exec(s, "INSERT INTO policies(hash, name, source, effective, added_at) VALUES(?,?,?,?,?)",
-                           p, 5, NULL, err);
+    int rc = jf_store_query(s, "SELECT count(*) FROM policies WHERE hash = ?", q, 1, count_row, &n, err);
+    if (rc == 0)
+        rc = jf_store_query(s, "SELECT count(*) FROM policy_periods WHERE hash = ? AND effective = ?", q, 2,
+                            count_row, &periods, err);
+    *added = n == 0 ? 2 : periods == 0 ? 1 : 0; /* 2 new policy, 1 new date, 0 nothing new */
+    char *src = NULL;
+    if (rc == 0 && n == 0) {
+        src = malloc(len + 1);
+        if (!src) {
+            rc = jf_error_set(err, "out of memory");
+        } else {
+            memcpy(src, source, len);
+            src[len] = '\0';
+            const char *p[] = {hex, name, src, now};
+            rc = jf_store_exec(s, "INSERT INTO policies(hash, name, source, added_at) VALUES(?,?,?,?)", p, 4, NULL, err);
+        }
+    }
+    if (rc == 0 && periods == 0) {
+        const char *p[] = {hex, effective, now};
+        rc = jf_store_exec(s, "INSERT INTO policy_periods(hash, effective, added_at) VALUES(?,?,?)", p, 3, NULL, err);
+    }
     free(src);
+    if (rc == 0)
+        rc = jf_store_commit(s, err);
+    if (rc)
+        jf_store_rollback(s);
     return rc;
 }
 
@@ -292,8 +325,9 @@ int jf_store_policy_for_year(jf_store *s, int year, char **source, size_t *len, 
     snprintf(end, sizeof end, "%04d-12-31", year % 10000);
     policyrow r = {NULL, "", NULL};
     const char *p[] = {end};
-    if (jf_store_query(s, "SELECT source, hash, name FROM policies WHERE effective <= ? "
-                          "ORDER BY effective DESC, added_at DESC, hash LIMIT 1", p, 1, policy_row, &r, err))
+    /* the latest date in force wins; on the same date, the one stored last */
+    if (jf_store_query(s, "SELECT p.source, p.hash, p.name FROM policy_periods d JOIN policies p ON p.hash = d.hash "
+                          "WHERE d.effective <= ? ORDER BY d.effective DESC, d.id DESC LIMIT 1", p, 1, policy_row, &r, err))
         return -1;
     if (!r.source) {
         free(r.name);
