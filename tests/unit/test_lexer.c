@@ -555,7 +555,6 @@ static void test_stray_non_ascii(void **state)
 static void test_unclosed_chinese_string(void **state)
 {
     (void)state;
-    skip(); /* remove when the scanner reports an unclosed “ string like an unclosed " */
     lexrun *r = lex("scheme x “党员先锋\nscore");
     assert_int_equal(r->diags.errors, 1);
     assert_string_equal(r->diags.items[0].msg, "string is not closed before the end of the line");
