@@ -102,29 +102,47 @@ decls
   ;
 
 decl
-  : SCHEME NAME opt_label { GUARD($$ = named(ast, N_SCHEME, @2, $2)); $$->label = $3; }
-  | SCORED names          { GUARD($$ = NEW(N_SCORED, @1)); $$->list = $2; }
-  | SCORED names EXCEPTROLE names
+  : kw_scheme NAME opt_label { GUARD($$ = named(ast, N_SCHEME, @2, $2)); $$->label = $3; }
+  | kw_scored names          { GUARD($$ = NEW(N_SCORED, @1)); $$->list = $2; }
+  | kw_scored names EXCEPTROLE names
                           { GUARD($$ = NEW(N_SCORED, @1)); $$->list = $2;
                             GUARD($$->a = NEW(N_EXCEPT, @3)); $$->a->list = $4; }
-  | ONEOF names PER NAME  { GUARD($$ = named(ast, N_UNIQUE, @4, $4)); $$->list = $2; }
-  | CANCEL names BY name  { GUARD($$ = NEW(N_CANCEL, @1)); $$->list = $2; $$->a = $4; }
-  | PARAM NAME opt_label '=' expr
+  | kw_oneof names PER NAME  { GUARD($$ = named(ast, N_UNIQUE, @4, $4)); $$->list = $2; }
+  | kw_cancel names BY name  { GUARD($$ = NEW(N_CANCEL, @1)); $$->list = $2; $$->a = $4; }
+  | kw_param NAME opt_label '=' expr
                           { GUARD($$ = named(ast, N_PARAM, @2, $2)); $$->label = $3; $$->a = $5; }
-  | EVENT word opt_label event_opts
+  | kw_event word opt_label event_opts
                           { $$ = $4; $$->str = $2; $$->label = $3; $$->loc = @2; }
-  | CATEGORIES names      { GUARD($$ = NEW(N_CATEGORIES, @1)); $$->list = $2; }
+  | kw_categories names      { GUARD($$ = NEW(N_CATEGORIES, @1)); $$->list = $2; }
   | section               { $$ = $1; }
-  | LET NAME opt_label '=' expr
+  | kw_let NAME opt_label '=' expr
                           { GUARD($$ = named(ast, N_LET, @2, $2)); $$->label = $3; $$->a = $5; }
-  | SCORE '=' expr        { GUARD($$ = NEW(N_SCORE, @1)); $$->a = $3; }
-  | VETO names            { GUARD($$ = NEW(N_VETO, @1)); $$->list = $2; }
-  | TIER NAME IF expr quota
+  | kw_score '=' expr     { GUARD($$ = NEW(N_SCORE, @1)); $$->a = $3; }
+  | kw_veto names            { GUARD($$ = NEW(N_VETO, @1)); $$->list = $2; }
+  | kw_tier NAME IF expr quota
                           { GUARD($$ = named(ast, N_TIER, @2, $2)); $$->a = $4; if ($5) { $$->b = $5->a; $$->list = $5->list; $$->c = $5; } }
-  | TIER NAME OTHERWISE   { GUARD($$ = named(ast, N_TIER, @2, $2)); }
-  | OUTCOME names IF expr { GUARD($$ = NEW(N_OUTCOME, @1)); $$->list = $2; $$->a = $4; }
-  | COLUMN NAME '=' expr  { GUARD($$ = named(ast, N_COLUMN, @2, $2)); $$->a = $4; }
+  | kw_tier NAME OTHERWISE   { GUARD($$ = named(ast, N_TIER, @2, $2)); }
+  | kw_outcome names IF expr { GUARD($$ = NEW(N_OUTCOME, @1)); $$->list = $2; $$->a = $4; }
+  | kw_column NAME '=' expr  { GUARD($$ = named(ast, N_COLUMN, @2, $2)); $$->a = $4; }
   ;
+
+
+/* The keywords that start a declaration: once one is read after a syntax error, errors are
+ * reported again (a token was consumed, so recovery cannot loop). */
+kw_scheme : SCHEME { yyerrok; } ;
+kw_scored : SCORED { yyerrok; } ;
+kw_param : PARAM { yyerrok; } ;
+kw_event : EVENT { yyerrok; } ;
+kw_categories : CATEGORIES { yyerrok; } ;
+kw_let : LET { yyerrok; } ;
+kw_veto : VETO { yyerrok; } ;
+kw_tier : TIER { yyerrok; } ;
+kw_outcome : OUTCOME { yyerrok; } ;
+kw_column : COLUMN { yyerrok; } ;
+kw_oneof : ONEOF { yyerrok; } ;
+kw_cancel : CANCEL { yyerrok; } ;
+kw_section : SECTION { yyerrok; } ;
+kw_score : SCORE { yyerrok; } ;
 
 opt_label
   : %empty                { $$ = NULL; }
@@ -140,7 +158,7 @@ event_opts
   ;
 
 section
-  : SECTION NAME opt_label opt_def block_opts rules items
+  : kw_section NAME opt_label opt_def block_opts rules items
                           { $$ = $5; $$->kind = N_BLOCK; $$->op = 0; $$->str = $2; $$->label = $3;
                             $$->loc = @2; $$->d = $4; $$->list = jf_list_append($6, $7); }
   ;

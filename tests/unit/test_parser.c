@@ -802,7 +802,6 @@ static void test_two_syntax_errors(void **state)
 static void test_error_in_short_next_declaration(void **state)
 {
     (void)state;
-    skip(); /* remove when the parser reports an error in the very next declaration */
     parsed *p = parse("scheme s \"t\"\nscore = )\nveto )\n");
     assert_int_equal(p->diags.errors, 2);
     parsed_free(p);
