@@ -127,22 +127,23 @@ decl
   ;
 
 
-/* The keywords that start a declaration: once one is read after a syntax error, errors are
- * reported again (a token was consumed, so recovery cannot loop). */
-kw_scheme : SCHEME { yyerrok; } ;
-kw_scored : SCORED { yyerrok; } ;
-kw_param : PARAM { yyerrok; } ;
-kw_event : EVENT { yyerrok; } ;
-kw_categories : CATEGORIES { yyerrok; } ;
-kw_let : LET { yyerrok; } ;
-kw_veto : VETO { yyerrok; } ;
-kw_tier : TIER { yyerrok; } ;
-kw_outcome : OUTCOME { yyerrok; } ;
-kw_column : COLUMN { yyerrok; } ;
-kw_oneof : ONEOF { yyerrok; } ;
-kw_cancel : CANCEL { yyerrok; } ;
-kw_section : SECTION { yyerrok; } ;
-kw_score : SCORE { yyerrok; } ;
+/* The keywords that start a declaration: once one is read at the start of a line after a
+ * syntax error, errors are reported again (a token was consumed, so recovery cannot loop; a
+ * keyword in the middle of a line is more likely part of the mistake, so it does not). */
+kw_scheme : SCHEME { if (@1.first_column == 1) yyerrok; } ;
+kw_scored : SCORED { if (@1.first_column == 1) yyerrok; } ;
+kw_param : PARAM { if (@1.first_column == 1) yyerrok; } ;
+kw_event : EVENT { if (@1.first_column == 1) yyerrok; } ;
+kw_categories : CATEGORIES { if (@1.first_column == 1) yyerrok; } ;
+kw_let : LET { if (@1.first_column == 1) yyerrok; } ;
+kw_veto : VETO { if (@1.first_column == 1) yyerrok; } ;
+kw_tier : TIER { if (@1.first_column == 1) yyerrok; } ;
+kw_outcome : OUTCOME { if (@1.first_column == 1) yyerrok; } ;
+kw_column : COLUMN { if (@1.first_column == 1) yyerrok; } ;
+kw_oneof : ONEOF { if (@1.first_column == 1) yyerrok; } ;
+kw_cancel : CANCEL { if (@1.first_column == 1) yyerrok; } ;
+kw_section : SECTION { if (@1.first_column == 1) yyerrok; } ;
+kw_score : SCORE { if (@1.first_column == 1) yyerrok; } ;
 
 opt_label
   : %empty                { $$ = NULL; }
