@@ -21,7 +21,7 @@ CLI_OBJ = $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_SRC  = $(wildcard tests/unit/test_*.c)
 UNIT_BIN  = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all test unit clean sanitize demo valgrind bench
+.PHONY: all test unit clean sanitize demo valgrind bench mutate determinism
 all: $(BIN)
 
 $(BIN): $(LIB_OBJ) $(CLI_OBJ)
@@ -52,10 +52,27 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJ)
 unit: $(UNIT_BIN)
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
 
-test: $(BIN) unit
+test: $(BIN) unit $(MUTATE_BIN)
 	@sh tests/run.sh $(BIN)
+	@$(MUTATE_BIN) --quick --brief
+	@sh tests/determinism/run.sh -q $(BIN)
 	@sh tests/store/run.sh $(BIN)
 	@sh tests/publish/run.sh $(BIN)
+
+MUTATE_BIN = $(BUILD)/mutate/mutate
+MUTATIONS ?= 100000
+
+$(MUTATE_BIN): tests/mutate/mutate.c $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(LIB_OBJ) $(LDLIBS)
+
+# damaged bytecode files against the reader, the verifier and the VM (tests/mutate/mutate.c)
+mutate: $(MUTATE_BIN)
+	$(MUTATE_BIN) $(MUTATIONS)
+
+# the same results byte for byte from shuffled rows, permuted columns and the store
+determinism: $(BIN)
+	@sh tests/determinism/run.sh $(BIN)
 
 # ASan + UBSan build of the whole suite in its own build tree
 sanitize:
