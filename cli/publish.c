@@ -762,7 +762,9 @@ static int write_file(const board *b, const char *path, jf_error *err)
     char *tmp = malloc(n + 16);
     if (!tmp)
         return jf_error_set(err, "jifen: out of memory");
-    snprintf(tmp, n + 16, "%s.tmp-XXXXXX", path);
+    snprintf(tmp, n + 16, "%s.tmp-", path);
+    memset(tmp + n + 5, 'X', 6); /* mkstemp's template: six X replaced by a unique name */
+    tmp[n + 11] = '\0';
     int fd = mkstemp(tmp);
     if (fd < 0) {
         jf_error_set(err, "jifen: cannot create a file beside %s: %s", path, strerror(errno));

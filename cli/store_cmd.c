@@ -1226,7 +1226,11 @@ int jf_cmd_report(int argc, char **argv)
         }
     /* branches (those with members) ranked by mean score */
     printf("\nbranches by mean score:\n");
-    typedef struct { const char *id; jf_dec mean; size_t n; } bm;
+    typedef struct {
+        const char *id; /* branch id */
+        jf_dec mean;    /* its mean score */
+        size_t n;       /* its members */
+    } bm;
     bm *list = calloc(t.n + 1, sizeof *list);
     size_t nl = 0;
     for (size_t i = 0; list && i < t.n; i++) {
