@@ -431,7 +431,9 @@ static int eval_load(evalctx *e, const char *db, const char *file, int year, int
         if (e->vm.trace_member < 0)
             return jf_error_set(err, "%s: member '%s' is not in the ledger", db, member);
     }
-    if (e->pol.prog.uses_history && use_stored_history) {
+    /* last year's stored values stand for the ledger's only when last year is inside the ledger's
+     * history (from its first event year on); before that the ledger has no last year */
+    if (e->pol.prog.uses_history && use_stored_history && e->in.min_year && year - 1 >= e->in.min_year) {
         unsigned char h[32];
         char hist[65], y[16];
         jf_input_hash(&e->in, &e->pol.prog, year * 10000 + 101, h);

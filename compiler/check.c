@@ -265,6 +265,7 @@ static int use_event(jf_cc *cc, jf_node *n, int slot)
 static int check_expr(jf_cc *cc, jf_node *n);
 static void check_let(jf_cc *cc, int s);
 static const char *mangle(jf_cc *cc, const char *name, int period);
+static jf_node *year_total(jf_cc *cc, const jf_node *at, const char *fn, const jf_node *codes, int owner);
 
 /* Is `n` a plain decimal constant (numbers, percentages, unary minus, arithmetic)? */
 static int const_value(jf_node *n, jf_dec *out)
@@ -604,10 +605,7 @@ static int check_call(jf_cc *cc, jf_node *n)
             return T_ERR;
         }
         int src = new_slot(cc, a, "", "ranked value", JF_SLOT_HIDDEN, T_NUM, -1);
-        int saved = cc->cur;
-        cc->cur = src;
-        int t = expect(cc, a, T_NUM, "the value ranked");
-        cc->cur = saved;
+        int t = check_def(cc, src, a, T_NUM, "the value ranked"); /* records the value's own stage */
         int dst = new_slot(cc, n, "", n->str, JF_SLOT_HIDDEN, T_NUM, -1);
         cc->slots[dst].native = 1;
         cc->slots[dst].rank_src = src;
@@ -934,9 +932,13 @@ static void check_each(jf_cc *cc, jf_node *r, int block)
                     if (t < 0 || (cc->slots[t].kind != JF_SLOT_SECTION && cc->slots[t].kind != JF_SLOT_ITEM)) {
                         ERR(e->c->loc, "charge needs a section or item to charge into; '%s' is not one", e->label);
                     } else {
-                        if (cc->slots[t].charge_slot < 0) {
-                            cc->slots[t].charge_slot = new_slot(cc, e, "", "连带 (charged by others)", JF_SLOT_RULE, T_NUM, t);
-                            cc->slots[cc->slots[t].charge_slot].handler = 1;
+                        if (cc->slots[t].def->d) {
+                            ERR(e->c->loc, "'%s' is defined by an expression; charges cannot be added to it", e->label);
+                        } else if (cc->slots[t].charge_slot < 0) {
+                            /* new_slot may move the table: take the index first */
+                            int cs = new_slot(cc, e, "", "连带 (charged by others)", JF_SLOT_RULE, T_NUM, t);
+                            cc->slots[t].charge_slot = cs;
+                            cc->slots[cs].handler = 1;
                         }
                         e->sym = cc->slots[t].charge_slot;
                         cc->prog->has_charges = 1;
@@ -949,9 +951,58 @@ static void check_each(jf_cc *cc, jf_node *r, int block)
         cc->handler_cp = NULL;
         cc->handler_rule = NULL;
     }
-    /* an amount that is exactly qty is the year's qty sum: no handler needed */
+    /* an amount that is exactly qty is the year's qty sum: no handler needed; the totals an
+     * aggregate rule reads are kept per member (see year_total) */
     cc->slots[slot].handler = handler;
+    if (!handler)
+        for (jf_node *cp = r->list; cp; cp = cp->next) {
+            jf_node one = *cp;
+            one.kind = N_NAME;
+            one.next = NULL;
+            int need_count = 0, need_sum = 0; /* the totals this code's effects read */
+            for (jf_node *e = r->b; e; e = e->next) {
+                if (e->kind != N_ADD)
+                    continue;
+                if (e->a->kind == N_NAME && (e->a->aux == R_QTY ||
+                    (e->a->aux == R_POINTS && cp->a && cp->a->kind == N_NAME)))
+                    need_sum = 1;
+                else
+                    need_count = 1;
+            }
+            if (need_count)
+                cp->c = year_total(cc, cp, "count", &one, slot);
+            if (need_sum)
+                cp->d = year_total(cc, cp, "sum", &one, slot);
+        }
     (void)block;
+}
+
+/* A synthetic any()/sum()/count() over `codes` (a list, copied), checked as part of slot
+ * `owner`: the total is kept in a hidden slot of the member chunk, so code that runs after
+ * ranks (a block that uses rank) reads the member's own total, not scratch space. */
+static jf_node *year_total(jf_cc *cc, const jf_node *at, const char *fn, const jf_node *codes, int owner)
+{
+    jf_node *call = jf_node_new(cc->ast, N_CALL, at->loc);
+    if (!call) {
+        cc->nomem = 1;
+        return NULL;
+    }
+    call->str = fn;
+    call->period = at->period;
+    for (const jf_node *c = codes; c; c = c->next) {
+        jf_node *n = jf_node_new(cc->ast, N_NAME, c->loc);
+        if (!n) {
+            cc->nomem = 1;
+            return NULL;
+        }
+        n->str = c->str;
+        n->period = c->period;
+        call->list = jf_list_append(call->list, n);
+        if (codes->kind == N_NAME && c == codes && at->kind == N_SHORT)
+            break; /* each short of names one code */
+    }
+    check_def(cc, owner, call, 0, NULL);
+    return call;
 }
 
 static void check_block(jf_cc *cc, jf_node *b)
@@ -987,15 +1038,17 @@ static void check_block(jf_cc *cc, jf_node *b)
         if (b->d && r->kind != N_ZERO)
             ERR(r->loc, "'%s' is defined by an expression; it cannot also have rules", b->str);
         switch (r->kind) {
-        case N_ZERO:
+        case N_ZERO: /* any(codes), kept like any() so a block computed after ranks can read it */
             for (jf_node *c = r->list; c; c = c->next)
                 use_event(cc, c, s);
+            r->a = year_total(cc, r, "any", r->list, s);
             break;
         case N_EACH: check_each(cc, r, s); break;
         case N_SHORT:
             check_def(cc, r->sym, r->a, T_NUM, "the required number");
             use_event(cc, r->c, r->sym);
             check_def(cc, r->sym, r->b, T_NUM, "the deduction per unit short");
+            r->d = year_total(cc, r, "sum", r->c, r->sym);
             break;
         case N_IFRULE:
             check_def(cc, r->sym, r->a, T_BOOL, "the condition of 'if'");
@@ -1610,6 +1663,10 @@ int jf_check(jf_cc *cc)
     for (int s = 0; s < cc->nslots; s++)
         compute_stage(cc, s, path, 0);
     free(path);
+    for (int sl = 0; sl < cc->nslots; sl++)
+        if (cc->slots[sl].native && cc->slots[cc->slots[sl].rank_src].stage > ST_MEMBER)
+            ERR(cc->slots[sl].def->loc, "%s() ranks values known before any rank: it cannot rank a value that "
+                "depends on rank, n, tier or another ranking", cc->slots[sl].label);
     if (cc->slots[cc->score_slot].stage > ST_MEMBER)
         ERR(cc->score->loc, "the score cannot depend on rank, n or tier (they are decided from the scores)");
     for (jf_node *d = cc->ast->decls; d; d = d->next) {

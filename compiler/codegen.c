@@ -274,10 +274,10 @@ static void each_aggregate(emitter *e, jf_node *r)
             e->cp = cp;
             if (eff->a->kind == N_NAME && (eff->a->aux == R_QTY ||
                 (eff->a->aux == R_POINTS && cp->a && cp->a->kind == N_NAME))) {
-                emit(e, JF_OP_QSUM, cp->loc, (unsigned)cp->aux, (unsigned)cp->period);
+                expr(e, cp->d); /* the year's qty sum, kept per member */
             } else {
                 expr(e, eff->a);
-                emit(e, JF_OP_OCC, cp->loc, (unsigned)cp->aux, (unsigned)cp->period);
+                expr(e, cp->c); /* the year's occurrences, kept per member */
                 emit(e, JF_OP_MUL, eff->loc, 0, 0);
             }
             emit(e, eff->op < 0 ? JF_OP_SUB : JF_OP_ADD, eff->loc, 0, 0);
@@ -297,7 +297,7 @@ static void emit_rule(emitter *e, int s)
     } else if (r->kind == N_SHORT) {
         /* floor(max(0, need − Σqty)) × per, as a deduction */
         expr(e, r->a);
-        emit(e, JF_OP_QSUM, r->c->loc, (unsigned)r->c->aux, (unsigned)r->c->period);
+        expr(e, r->d); /* the year's qty sum of the code, kept per member */
         emit(e, JF_OP_SUB, r->loc, 0, 0);
         konst(e, jf_dec_int(0), r->loc);
         emit(e, JF_OP_MAX, r->loc, 0, 0);
@@ -357,9 +357,7 @@ static void emit_block(emitter *e, int s)
             continue;
         char codes[400];
         codes_text(r->list, codes, sizeof codes);
-        sum_codes(e, r->list, JF_OP_ROWS, r->loc);
-        konst(e, jf_dec_int(0), r->loc);
-        emit(e, JF_OP_GT, r->loc, 0, 0);
+        expr(e, r->a); /* any(codes), kept per member */
         snprintf(text, sizeof text, "%s zeroed by %s", b->str, codes);
         emit(e, JF_OP_ZEROIF, r->loc, (unsigned)add_note(cc, JF_NOTE_ZERO, s, r->loc, text), 0);
     }
