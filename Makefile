@@ -21,7 +21,7 @@ CLI_OBJ = $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_SRC  = $(wildcard tests/unit/test_*.c)
 UNIT_BIN  = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all test unit clean sanitize demo valgrind bench mutate determinism
+.PHONY: all test unit clean sanitize demo valgrind bench mutate determinism fuzz regress
 all: $(BIN)
 
 $(BIN): $(LIB_OBJ) $(CLI_OBJ)
@@ -52,7 +52,7 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJ)
 unit: $(UNIT_BIN)
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
 
-test: $(BIN) unit $(MUTATE_BIN)
+test: $(BIN) unit regress $(MUTATE_BIN)
 	@sh tests/run.sh $(BIN)
 	@$(MUTATE_BIN) --quick --brief
 	@sh tests/determinism/run.sh -q $(BIN)
@@ -65,6 +65,14 @@ MUTATIONS ?= 100000
 $(MUTATE_BIN): tests/mutate/mutate.c $(LIB_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< $(LIB_OBJ) $(LDLIBS)
+
+# libFuzzer targets (clang); builds into build-fuzz/ (not part of `make test`)
+fuzz:
+	bash tests/fuzz/run.sh 60
+
+# replays the fuzzers' reproducers (tests/regress/*/*) without libFuzzer, with this build's CC/CFLAGS
+regress: $(LIB_OBJ)
+	@CC="$(CC)" CFLAGS="$(CFLAGS)" LDLIBS="$(LDLIBS)" sh tests/regress/run.sh $(BUILD) $(LIB_OBJ)
 
 # damaged bytecode files against the reader, the verifier and the VM (tests/mutate/mutate.c)
 mutate: $(MUTATE_BIN)

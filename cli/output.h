@@ -12,7 +12,7 @@ void jf_csv_cell(FILE *out, const char *s);
 /* Terminal columns that UTF-8 text takes (East Asian wide characters count two). */
 size_t jf_display_width(const char *s);
 
-#define JF_CELL 256 /* bytes of one result cell */
+#define JF_CELL 1024 /* bytes of one result cell (the checker keeps outcome lists and names shorter) */
 
 /* Result rows as text, ready for any output format. */
 typedef struct jf_table {

@@ -1566,7 +1566,8 @@ int jf_check(jf_cc *cc)
     }
 
     /* pass 2: definitions */
-    int noutcomes = 0, has_outcomes = 0;
+    int noutcomes = 0, has_outcomes = 0, ncolumns = 0;
+    size_t outcome_len = 0;
     for (jf_node *d = cc->ast->decls; d; d = d->next)
         has_outcomes |= d->kind == N_OUTCOME;
     for (jf_node *d = cc->ast->decls; d; d = d->next) {
@@ -1587,6 +1588,8 @@ int jf_check(jf_cc *cc)
             break;
         case N_COLUMN: {
             int s = -1;
+            if (++ncolumns == 61)
+                ERR(d->loc, "a policy has at most 60 output columns");
             int dup = !strcmp(d->str, "member_id") || !strcmp(d->str, "score") ||
                       !strcmp(d->str, "tier") || (!strcmp(d->str, "outcome") && has_outcomes);
             for (jf_node *o = cc->ast->decls; o != d && !dup; o = o->next)
@@ -1644,6 +1647,10 @@ int jf_check(jf_cc *cc)
             int saved = cc->cur_stage;
             if (++noutcomes == 65)
                 ERR(d->loc, "a policy has at most 64 outcome rules");
+            for (jf_node *a = d->list; a; a = a->next)
+                outcome_len += strlen(a->str) + 1;
+            if (outcome_len > 1000 && outcome_len - strlen(d->list->str) - 1 <= 1000)
+                ERR(d->loc, "the outcome actions together are too long (at most 1000 bytes when all apply)");
             expect(cc, d->a, T_BOOL, "an outcome condition");
             cc->cur_stage = saved;
             break;

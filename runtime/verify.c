@@ -196,6 +196,15 @@ static int check_header(const vctx *v)
 
 static int check_events(const vctx *v)
 {
+    const jf_program *pp = v->p;
+    for (uint32_t i = 0; i < pp->nevents; i++) { /* codes must name events one to one */
+        const char *c = jf_str(pp, pp->events[i].code);
+        if (!*c)
+            return jf_error_set(v->err, "%s: event %u has an empty code", v->name, i);
+        for (uint32_t k = 0; k < i; k++)
+            if (!strcmp(c, jf_str(pp, pp->events[k].code)))
+                return jf_error_set(v->err, "%s: event %u repeats the code '%s' of event %u", v->name, i, c, k);
+    }
     const jf_program *p = v->p;
     char what[64];
     for (uint32_t i = 0; i < p->nevents; i++) {

@@ -343,6 +343,8 @@ static int scan(jf_vm *vm, uint32_t m, int handlers, int aggs)
     if (handlers)
         memset(vm->nth, 0, p->nevents * sizeof *vm->nth);
     vm->nrefs = 0;
+    if (mem->nevents == 0)
+        goto fold; /* no events at all (the input may have none): nothing to read */
     const jf_event *ev = vm->in->events + mem->first_event;
     for (uint32_t i = 0; i < mem->nevents; i++) {
         const jf_event *e = &ev[i];
@@ -376,6 +378,7 @@ static int scan(jf_vm *vm, uint32_t m, int handlers, int aggs)
             }
         }
     }
+fold:
     if (handlers) { /* fold highest-per-matter values into their rules */
         jf_dec *S = vm->slots + (size_t)m * vm->nslots;
         for (uint32_t i = 0; i < vm->nrefs; i++)
