@@ -18,6 +18,9 @@ LIB_OBJ = $(RUNTIME_SRC:%.c=$(BUILD)/%.o) $(COMPILER_SRC:%.c=$(BUILD)/%.o) \
           $(BUILD)/gen/parser.o $(BUILD)/gen/lexer.o
 CLI_OBJ = $(CLI_SRC:%.c=$(BUILD)/%.o)
 
+MUTATE_BIN = $(BUILD)/mutate/mutate
+MUTATIONS ?= 100000
+
 UNIT_SRC  = $(wildcard tests/unit/test_*.c)
 UNIT_BIN  = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
@@ -59,8 +62,6 @@ test: $(BIN) unit regress $(MUTATE_BIN)
 	@sh tests/store/run.sh $(BIN)
 	@sh tests/publish/run.sh $(BIN)
 
-MUTATE_BIN = $(BUILD)/mutate/mutate
-MUTATIONS ?= 100000
 
 $(MUTATE_BIN): tests/mutate/mutate.c $(LIB_OBJ)
 	@mkdir -p $(dir $@)
