@@ -24,7 +24,7 @@ MUTATIONS ?= 100000
 UNIT_SRC  = $(wildcard tests/unit/test_*.c)
 UNIT_BIN  = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all test unit clean sanitize demo valgrind bench mutate determinism fuzz regress
+.PHONY: all test unit clean sanitize demo valgrind bench mutate determinism fuzz regress oracle test-long
 all: $(BIN)
 
 $(BIN): $(LIB_OBJ) $(CLI_OBJ)
@@ -58,6 +58,7 @@ unit: $(UNIT_BIN)
 test: $(BIN) unit regress $(MUTATE_BIN)
 	@sh tests/run.sh $(BIN)
 	@$(MUTATE_BIN) --quick --brief
+	@$(MAKE) -s oracle
 	@sh tests/determinism/run.sh -q $(BIN)
 	@sh tests/store/run.sh $(BIN)
 	@sh tests/publish/run.sh $(BIN)
@@ -74,6 +75,16 @@ fuzz:
 # replays the fuzzers' reproducers (tests/regress/*/*) without libFuzzer, with this build's CC/CFLAGS
 regress: $(LIB_OBJ)
 	@CC="$(CC)" CFLAGS="$(CFLAGS)" LDLIBS="$(LDLIBS)" sh tests/regress/run.sh $(BUILD) $(LIB_OBJ)
+
+# the second evaluator (a tree walker over the checked tree) against compiler + VM on generated
+# policies: 500 in `make test`, 10,000 in `make test-long`
+ORACLE_N ?= 500
+oracle: $(BIN) $(LIB_OBJ)
+	@ORACLE_OBJS="$(LIB_OBJ)" BUILD=$(BUILD) JIFEN=$(BIN) CC="$(CC)" CFLAGS="$(CFLAGS)" LDLIBS="$(LDLIBS)" \
+	    sh tests/oracle/run.sh $(ORACLE_N)
+
+test-long: test
+	@$(MAKE) -s oracle ORACLE_N=10000
 
 # damaged bytecode files against the reader, the verifier and the VM (tests/mutate/mutate.c)
 mutate: $(MUTATE_BIN)
