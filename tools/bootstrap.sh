@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 # command → Debian package
 need=""
-for pair in cc:gcc make:make flex:flex bison:bison valgrind:valgrind; do
+for pair in cc:gcc make:make flex:flex bison:bison valgrind:valgrind clang:clang; do
     cmd=${pair%%:*}
     pkg=${pair#*:}
     command -v "$cmd" >/dev/null 2>&1 || need="$need $pkg"
