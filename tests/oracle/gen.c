@@ -1544,6 +1544,10 @@ static void qty_text(gen *g, const gev *e, char *out, size_t cap)
 static int g_input(gen *g, const char *dir, gen_case *out)
 {
     int nb = range(&g->r, 2, 4), nm = range(&g->r, 5, 30);
+    if (chance(&g->r, 4)) { /* a tiny organisation */
+        nb = range(&g->r, 1, 2);
+        nm = range(&g->r, 1, 4);
+    }
     char bid[4][16];
     for (int b = 0; b < nb; b++) {
         if (chance(&g->r, 15))
@@ -1673,8 +1677,8 @@ static int g_input(gen *g, const char *dir, gen_case *out)
         }                                                                  \
         rows[nrows++] = (R);                                               \
     } while (0)
-    int busy = range(&g->r, 3, 12);
-    for (int i = 0; i < nm; i++) {
+    int busy = chance(&g->r, 2) ? 0 : range(&g->r, 3, 12); /* now and then no events at all */
+    for (int i = 0; i < nm && busy; i++) {
         if (m[i].status == 3 && chance(&g->r, 70))
             continue;
         for (int y = y0; y < y0 + ny; y++) {
