@@ -188,7 +188,7 @@ static void save_case(const char *failures, const char *name, const char *tmp, i
 /* The options of one year's run, the same on both sides: now and then --branch (rows of one
  * branch only; ranks stay per branch, rank_in_org stays organisation-wide) and --param. */
 typedef struct yopts {
-    char branch[16];
+    char branch[32];
     char pname[4][32];
     char pval[4][16];
     int np;

@@ -1548,7 +1548,7 @@ static int g_input(gen *g, const char *dir, gen_case *out)
         nb = range(&g->r, 1, 2);
         nm = range(&g->r, 1, 4);
     }
-    char bid[4][16];
+    char bid[4][32];
     for (int b = 0; b < nb; b++) {
         if (chance(&g->r, 15))
             snprintf(bid[b], sizeof bid[b], "B%d", 10 + b);
@@ -1590,7 +1590,7 @@ static int g_input(gen *g, const char *dir, gen_case *out)
     for (int b = 0; b < nb; b++) /* branches with members (--branch must name one) */
         for (int i = 0; i < nm; i++)
             if (m[i].branch == b) {
-                snprintf(out->branch[out->nbranch++], sizeof out->branch[0], "%.15s", bid[b]);
+                snprintf(out->branch[out->nbranch++], sizeof out->branch[0], "%.31s", bid[b]);
                 break;
             }
     /* members.csv, in random order */

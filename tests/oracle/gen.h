@@ -9,7 +9,7 @@ typedef struct gen_case {
     int nyears;
     int first_year;   /* the earliest year with events */
     int has_branches; /* branches.csv was written */
-    char branch[4][16];  /* the branch ids of members.csv (for --branch) */
+    char branch[4][32];  /* the branch ids of members.csv (for --branch) */
     int nbranch;
     char param[4][32];   /* the policy's parameters (for --param) */
     int nparam;
