@@ -740,7 +740,7 @@ static int stored_table(jf_store *s, const runinfo *r, const char *branch, jf_ta
     memset(c, 0, sizeof *c);
     c->t = t;
     /* column names and numeric flags from the run */
-    static char names[2048];
+    char names[2048]; /* tokens are copied by keep_str: a local buffer is enough */
     snprintf(names, sizeof names, "%s", r->columns);
     for (char *p = names, *save = NULL, *tok; (tok = strtok_r(p, ",", &save)) && t->ncols < 64; p = NULL) {
         char *colon = strrchr(tok, ':');
