@@ -1,8 +1,12 @@
 /* csv.c — the RFC 4180 reader behind csv.h.
  *
- * The whole input is held in memory with one NUL sentinel byte after it, so the scanning
- * loops need no bounds checks: every run stops on a byte-class table lookup, and the
- * sentinel is told apart from a real NUL in the data by its position. One pass per
+ * A file is read through a window (CSV_WINDOW bytes, grown only for a longer record) that is
+ * refilled as records are consumed. The parser sees data[0..len) with one NUL sentinel byte
+ * after it, where len is the end of the last whole record in the window (the byte after the
+ * last line end outside quotes; at end of file, everything), so the scanning loops need no
+ * bounds checks: every run stops on a byte-class table lookup, and the sentinel is told
+ * apart from a real NUL in the data by its position. When the parser reaches the sentinel
+ * before the end of the file, the window is refilled and the record read again. One pass per
  * record validates UTF-8, counts physical lines and copies the unquoted field bytes into
  * a reusable buffer (one memcpy per run between escapes; an unquoted field is one run).
  */
@@ -16,12 +20,22 @@
 
 #define CSV_MAX_BYTES ((size_t)2 << 30) /* inputs larger than 2 GiB are refused */
 #define CSV_MAX_FIELDS 10000            /* records with more fields are refused */
-#define CSV_READ_CHUNK ((size_t)64 << 10) /* first read size when the file size is unknown */
+#ifndef CSV_WINDOW
+#define CSV_WINDOW ((size_t)1 << 20) /* read window of a file (a longer record grows it) */
+#endif
 
 struct jf_csv {
     char *name;            /* copy of the name given at open, used in every message */
-    unsigned char *data;   /* the input bytes (BOM included), followed by a NUL sentinel */
-    size_t len;            /* input length in bytes, sentinel excluded */
+    unsigned char *data;   /* the window's bytes (BOM included), a NUL sentinel at data[len] */
+    size_t len;            /* bytes the parser may read: whole records only, sentinel excluded */
+    FILE *file;            /* the file being read through the window; NULL for memory */
+    size_t have;           /* bytes in the window (len..have: a record not yet complete) */
+    size_t cap;            /* window size (data has cap + 1 bytes) */
+    unsigned char saved;   /* the byte under the sentinel when len < have */
+    size_t scan;           /* bytes before this offset were scanned for record ends */
+    int scanq;             /* quote parity at scan (1: inside a quoted field) */
+    size_t bound;          /* the byte after the last record end found (offset) */
+    int eof;               /* the whole file is in the window */
     size_t pos;            /* offset of the next unread byte in data */
     unsigned long line;    /* 1-based physical line of data[pos] */
     char *buf;             /* current record's unquoted fields, each NUL-terminated */
@@ -120,6 +134,9 @@ static int make_reader(jf_csv **out, char *name, unsigned char *data, size_t len
     c->name = name;
     c->data = data;
     c->len = len;
+    c->have = len;
+    c->cap = len;
+    c->eof = 1;
     c->data[len] = '\0';
     c->line = 1;
     if (len >= 3 && data[0] == 0xEF && data[1] == 0xBB && data[2] == 0xBF)
@@ -158,77 +175,147 @@ int jf_csv_open_mem(jf_csv **out, const char *name, const char *data, size_t len
     return make_reader(out, nm, d, len, err);
 }
 
+/* Scans window bytes from c->scan on for line ends outside quotes; c->bound becomes the byte
+ * after the last one. Quotes are counted, not parsed: inside a record the parser's quote state
+ * equals the parity of the quotes seen until its first error, so the parser ends every record
+ * that starts before bound at or before bound (or reports its error there). */
+static void find_bound(jf_csv *c)
+{
+    const unsigned char *d = c->data;
+    size_t last = c->have;
+    while (last > c->scan && d[last - 1] != '\n')
+        last--;
+    if (last == c->scan)
+        return; /* no line end in the new bytes: scan them again with more */
+    size_t nq = 0; /* quotes before the last line end: its parity, usually even */
+    for (const unsigned char *q = d + c->scan, *e = d + last; (q = memchr(q, '"', (size_t)(e - q))) != NULL; q++)
+        nq++;
+    if (((nq & 1) ^ (size_t)c->scanq) == 0) {
+        c->bound = last;
+        c->scan = last;
+        c->scanq = 0;
+        return;
+    }
+    int q = c->scanq; /* a quoted field spans the last line end: find the last end outside quotes */
+    for (size_t i = c->scan; i < c->have; i++) {
+        if (d[i] == '"')
+            q ^= 1;
+        else if (d[i] == '\n' && !q)
+            c->bound = i + 1;
+    }
+    c->scan = c->have;
+    c->scanq = q;
+}
+
+/* Moves the unread bytes to the front of the window and reads until the window holds a whole
+ * record (or the rest of the file); sets len and the sentinel. Returns 0 or -1 (error set). */
+static int refill(jf_csv *c, jf_error *err)
+{
+    if (c->len < c->have)
+        c->data[c->len] = c->saved;
+    size_t keep = c->have - c->pos;
+    memmove(c->data, c->data + c->pos, keep);
+    c->scan = c->scan > c->pos ? c->scan - c->pos : 0;
+    c->bound = 0;
+    c->have = keep;
+    c->pos = 0;
+    const char *problem = NULL;
+    int read_errno = 0;
+    while (!c->eof && c->bound == 0) {
+        if (c->have == c->cap) { /* a record longer than the window: grow it */
+            if (c->cap >= CSV_MAX_BYTES) {
+                problem = "record too large (more than 2 GiB)";
+                break;
+            }
+            size_t ncap = c->cap > CSV_MAX_BYTES / 2 ? CSV_MAX_BYTES : c->cap * 2;
+            unsigned char *p = realloc(c->data, ncap + 1);
+            if (!p) {
+                problem = "out of memory";
+                break;
+            }
+            c->data = p;
+            c->cap = ncap;
+        }
+        errno = 0;
+        size_t want = c->cap - c->have;
+        size_t got = fread(c->data + c->have, 1, want, c->file);
+        c->have += got;
+        if (got < want) { /* a short read: end of file or an error */
+            if (ferror(c->file)) {
+                read_errno = errno ? errno : EIO;
+                problem = "cannot read";
+                break;
+            }
+            c->eof = 1;
+        }
+        find_bound(c);
+    }
+    if (problem) {
+        c->failed = 1;
+        if (read_errno)
+            snprintf(c->error.msg, sizeof c->error.msg, "%s: %s: %s", c->name, problem, strerror(read_errno));
+        else
+            snprintf(c->error.msg, sizeof c->error.msg, "%s: %s", c->name, problem);
+        c->len = c->pos = 0;
+        c->data[0] = '\0';
+        return jf_error_set(err, "%s", c->error.msg);
+    }
+    c->len = c->eof ? c->have : c->bound;
+    c->saved = c->data[c->len];
+    c->data[c->len] = '\0';
+    return 0;
+}
+
 int jf_csv_open_file(jf_csv **out, const char *path, jf_error *err)
 {
     *out = NULL;
     FILE *f = fopen(path, "rb");
     if (!f)
         return jf_error_set(err, "%s: cannot read: %s", path, strerror(errno));
-    /* The size of a regular file sizes the buffer; other files grow it as they are read. */
-    size_t cap = CSV_READ_CHUNK;
+    /* a regular file smaller than the window sizes it; other files start at the window */
+    size_t cap = CSV_WINDOW;
     struct stat st;
     if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode)) {
         if ((uintmax_t)st.st_size > CSV_MAX_BYTES) {
             fclose(f);
             return jf_error_set(err, "%s: file too large (more than 2 GiB)", path);
         }
-        cap = (size_t)st.st_size + 1; /* +1 so that EOF is seen without growing */
-    }
-    unsigned char *data = malloc(cap + 1); /* +1 for the sentinel */
-    size_t len = 0;
-    const char *problem = NULL; /* why reading stopped early, if it did */
-    int read_errno = 0;
-    while (data) {
-        if (len == cap) {
-            if (cap > CSV_MAX_BYTES) {
-                problem = "file too large (more than 2 GiB)";
-                break;
-            }
-            /* never past the limit + 1, which is enough to tell "too large" */
-            size_t ncap = cap > (CSV_MAX_BYTES + 1) / 2 ? CSV_MAX_BYTES + 1 : cap * 2;
-            unsigned char *p = realloc(data, ncap + 1);
-            if (!p) {
-                free(data);
-                data = NULL;
-                break;
-            }
-            data = p;
-            cap = ncap;
-        }
-        errno = 0;
-        size_t got = fread(data + len, 1, cap - len, f);
-        len += got;
-        if (len < cap) { /* a short read: end of file or an error */
-            if (ferror(f)) {
-                read_errno = errno ? errno : EIO;
-                problem = "cannot read";
-            }
-            break;
-        }
-    }
-    fclose(f);
-    if (data && len > CSV_MAX_BYTES && !problem)
-        problem = "file too large (more than 2 GiB)";
-    if (!data || problem) {
-        free(data);
-        if (!data && !problem)
-            return jf_error_set(err, "%s: out of memory", path);
-        if (read_errno)
-            return jf_error_set(err, "%s: %s: %s", path, problem, strerror(read_errno));
-        return jf_error_set(err, "%s: %s", path, problem);
+        if ((size_t)st.st_size + 1 < cap) /* +1 so that EOF is seen without growing */
+            cap = (size_t)st.st_size + 1;
     }
     char *nm = copy_name(path);
-    if (!nm) {
+    unsigned char *data = malloc(cap + 1); /* +1 for the sentinel */
+    if (!nm || !data) {
+        free(nm);
         free(data);
+        fclose(f);
         return jf_error_set(err, "%s: out of memory", path);
     }
-    return make_reader(out, nm, data, len, err);
+    data[0] = '\0';
+    jf_csv *c = NULL;
+    if (make_reader(&c, nm, data, 0, err)) {
+        fclose(f);
+        return -1;
+    }
+    c->file = f;
+    c->cap = cap;
+    c->eof = 0;
+    if (refill(c, err)) {
+        jf_csv_close(c);
+        return -1;
+    }
+    if (c->len >= 3 && c->data[0] == 0xEF && c->data[1] == 0xBB && c->data[2] == 0xBF)
+        c->pos = 3; /* UTF-8 byte order mark */
+    *out = c;
+    return 0;
 }
 
 void jf_csv_close(jf_csv *c)
 {
     if (!c)
         return;
+    if (c->file)
+        fclose(c->file);
     free(c->name);
     free(c->data);
     free(c->buf);
@@ -253,8 +340,9 @@ static inline int buf_append(jf_csv *c, size_t *blen, const unsigned char *s, si
     return 0;
 }
 
-int jf_csv_next(jf_csv *c, const jf_csv_field **fields, size_t *nfields, unsigned long *line,
-                jf_error *err)
+/* The next record of the window (jf_csv_next without refilling). */
+static int next_record(jf_csv *c, const jf_csv_field **fields, size_t *nfields, unsigned long *line,
+                       jf_error *err)
 {
     *fields = NULL;
     *nfields = 0;
@@ -416,4 +504,16 @@ int jf_csv_next(jf_csv *c, const jf_csv_field **fields, size_t *nfields, unsigne
     if (line)
         *line = rec_line;
     return 1;
+}
+
+int jf_csv_next(jf_csv *c, const jf_csv_field **fields, size_t *nfields, unsigned long *line,
+                jf_error *err)
+{
+    for (;;) {
+        int r = next_record(c, fields, nfields, line, err);
+        if (r != 0 || !c || c->eof || c->failed)
+            return r;
+        if (refill(c, err)) /* the window's records are used up: read on */
+            return -1;
+    }
 }
