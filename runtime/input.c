@@ -620,6 +620,11 @@ static int cmp_evsort(const void *x, const void *y)
 static int sort_events(jf_input *in)
 {
     uint32_t n = in->nevents;
+    uint32_t k0 = 1; /* files written member by member, by date, are in order already */
+    while (k0 < n && cmp_event(&in->events[k0 - 1], &in->events[k0]) < 0)
+        k0++;
+    if (k0 >= n)
+        return 0;
     evsort *ix = malloc(((size_t)n + 1) * sizeof *ix);
     if (!ix)
         return -1;
@@ -675,70 +680,121 @@ static int32_t period_key(int32_t date, int period)
          : date / 100;
 }
 
-/* The policy's input rules over the sorted events: one row per period, cancelling events. */
-static int input_rules(jf_input *in, const jf_program *p, jf_error *err)
+/* The first input-rule error: one-per-period errors before cancel errors, then by rule, then
+ * by position (members in order), which is what checking rule by rule over all events finds. */
+typedef struct rulerr {
+    int kind;      /* 0 none, 1 one per period, 2 cancel */
+    uint32_t rule; /* the rule's index */
+    jf_error err;  /* its message */
+} rulerr;
+
+/* Would an error of (kind, rule) come before the one kept? */
+static int rulerr_before(const rulerr *b, int kind, uint32_t rule)
+{
+    return b->kind == 0 || kind < b->kind || (kind == b->kind && rule < b->rule);
+}
+
+static void rulerr_keep(rulerr *b, int kind, uint32_t rule)
+{
+    b->kind = kind;
+    b->rule = rule;
+    b->err.msg[0] = '\0';
+}
+
+/* The policy's input rules over one member's events (sorted by date, line): one row per
+ * period, cancelling events. Marks the cancelled events; with `best`, checks the rules and
+ * keeps the first error (without it, the input is known to be valid). */
+static void block_rules(const jf_input *in, const jf_program *p, jf_event *ev, uint32_t n, rulerr *best)
 {
     static const char *const per_name[] = {"year", "quarter", "month"};
-    for (uint32_t u = 0; u < p->nuniques; u++) {
+    for (uint32_t u = 0; best && u < p->nuniques; u++) {
         const jf_uniquedef *r = &p->uniques[u];
-        /* events are sorted by member, then date: a repeat is within the same member's run */
-        for (uint32_t i = 0; i < in->nevents; i++) {
-            const jf_event *e = &in->events[i];
+        if (!rulerr_before(best, 1, u))
+            continue;
+        for (uint32_t i = 0; i < n; i++) {
+            const jf_event *e = &ev[i];
             if (!code_in(p, r->codes, r->ncodes, e->code))
                 continue;
             int32_t key = period_key(e->date, r->period);
-            for (uint32_t j = i + 1; j < in->nevents && in->events[j].member == e->member; j++) {
-                const jf_event *f = &in->events[j];
-                if (period_key(f->date, r->period) != key)
+            uint32_t j;
+            for (j = i + 1; j < n; j++) {
+                const jf_event *f = &ev[j];
+                if (period_key(f->date, r->period) != key) {
+                    j = n;
                     break;
-                if (code_in(p, r->codes, r->ncodes, f->code)) {
-                    const jf_event *later = f->line > e->line ? f : e, *first = later == f ? e : f;
-                    char when[32];
-                    int y = e->date / 10000, mo = e->date / 100 % 100;
-                    if (r->period == 0)
-                        snprintf(when, sizeof when, "%d", y);
-                    else if (r->period == 1)
-                        snprintf(when, sizeof when, "%d Q%d", y, (mo - 1) / 3 + 1);
-                    else
-                        snprintf(when, sizeof when, "%d-%02d", y, mo);
-                    return jf_error_set(err, "%s:%u: member '%s' already has '%s' in %s %s (line %u); policy '%s' allows one per %s",
-                                        jf_input_str(in, later->file), later->line, jf_input_str(in, in->members[e->member].id),
-                                        jf_str(p, p->events[first->code].code), per_name[r->period], when, first->line,
-                                        jf_str(p, p->name), per_name[r->period]);
                 }
+                if (code_in(p, r->codes, r->ncodes, f->code))
+                    break;
             }
+            if (j >= n)
+                continue;
+            const jf_event *f = &ev[j];
+            const jf_event *later = f->line > e->line ? f : e, *first = later == f ? e : f;
+            char when[32];
+            int y = e->date / 10000, mo = e->date / 100 % 100;
+            if (r->period == 0)
+                snprintf(when, sizeof when, "%d", y);
+            else if (r->period == 1)
+                snprintf(when, sizeof when, "%d Q%d", y, (mo - 1) / 3 + 1);
+            else
+                snprintf(when, sizeof when, "%d-%02d", y, mo);
+            rulerr_keep(best, 1, u);
+            jf_error_set(&best->err, "%s:%u: member '%s' already has '%s' in %s %s (line %u); policy '%s' allows one per %s",
+                         jf_input_str(in, later->file), later->line, jf_input_str(in, in->members[e->member].id),
+                         jf_str(p, p->events[first->code].code), per_name[r->period], when, first->line,
+                         jf_str(p, p->name), per_name[r->period]);
+            break;
         }
     }
     for (uint32_t c = 0; c < p->ncancels; c++) {
         const jf_canceldef *r = &p->cancels[c];
-        for (uint32_t i = 0; i < in->nevents; i++) {
-            const jf_event *e = &in->events[i];
+        for (uint32_t i = 0; i < n; i++) {
+            const jf_event *e = &ev[i];
             if (e->code != r->by)
                 continue;
             if (e->skip)
                 continue; /* a voided audit cancels nothing */
-            if (e->ref < 0)
-                return jf_error_set(err, "%s:%u: '%s' needs the ref of the event it cancels", jf_input_str(in, e->file), e->line,
-                                    jf_str(p, p->events[e->code].code));
-            jf_member *m = &in->members[e->member];
+            if (e->ref < 0) {
+                if (best && rulerr_before(best, 2, c)) {
+                    rulerr_keep(best, 2, c);
+                    jf_error_set(&best->err, "%s:%u: '%s' needs the ref of the event it cancels", jf_input_str(in, e->file), e->line,
+                                 jf_str(p, p->events[e->code].code));
+                }
+                break;
+            }
             uint32_t hit = UINT32_MAX;
-            for (uint32_t j = m->first_event; j < m->first_event + m->nevents; j++) {
-                const jf_event *f = &in->events[j];
+            for (uint32_t j = 0; j < n; j++) {
+                const jf_event *f = &ev[j];
                 if (f->ref == e->ref && code_in(p, r->codes, r->ncodes, f->code) &&
                     (f->date < e->date || (f->date == e->date && f->line < e->line)) && !f->skip) {
                     hit = j;
                     break;
                 }
             }
-            if (hit == UINT32_MAX)
-                return jf_error_set(err, "%s:%u: '%s' with ref '%s' matches no earlier event of member '%s' that it can cancel",
-                                    jf_input_str(in, e->file), e->line, jf_str(p, p->events[e->code].code),
-                                    jf_input_str(in, (uint32_t)e->ref), jf_input_str(in, m->id));
-            in->events[hit].skip = JF_SKIP_CANCELLED;
-            in->events[hit].skip_info = e->line;
+            if (hit == UINT32_MAX) {
+                if (best && rulerr_before(best, 2, c)) {
+                    rulerr_keep(best, 2, c);
+                    jf_error_set(&best->err, "%s:%u: '%s' with ref '%s' matches no earlier event of member '%s' that it can cancel",
+                                 jf_input_str(in, e->file), e->line, jf_str(p, p->events[e->code].code),
+                                 jf_input_str(in, (uint32_t)e->ref), jf_input_str(in, in->members[e->member].id));
+                }
+                break;
+            }
+            ev[hit].skip = JF_SKIP_CANCELLED;
+            ev[hit].skip_info = e->line;
         }
     }
-    return 0;
+}
+
+/* The input rules over the in-memory events, member by member. */
+static int input_rules(jf_input *in, const jf_program *p, jf_error *err)
+{
+    rulerr best;
+    memset(&best, 0, sizeof best);
+    for (uint32_t m = 0; m < in->nmembers; m++)
+        if (in->members[m].nevents)
+            block_rules(in, p, in->events + in->members[m].first_event, in->members[m].nevents, &best);
+    return best.kind ? jf_error_set(err, "%s", best.err.msg) : 0;
 }
 
 static int load_events(jf_input *in, const jf_program *p, jf_rowsrc **srcs, int nsrcs,
@@ -757,6 +813,7 @@ static int load_events(jf_input *in, const jf_program *p, jf_rowsrc **srcs, int 
     int si = 0;
     uint32_t file = 0;
     const char *path = "";
+    int last_m = -1; /* member of the previous row: files usually list a member's rows together */
     strmap codes = {NULL, 0};
     if (rc == 0 && strmap_build(&codes, p->nevents, event_code_key, p))
         rc = jf_error_set(err, "out of memory");
@@ -776,7 +833,10 @@ static int load_events(jf_input *in, const jf_program *p, jf_rowsrc **srcs, int 
             file = pool_add(in, path, strlen(path), &fail);
         }
         jf_csv_field mid = f[0], date = f[1], code = f[2], qty = f[3], ref = f[4], note = f[5];
-        int m = idindex_find(ix, mid.ptr, mid.len);
+        const char *last_id = last_m >= 0 ? jf_input_str(in, in->members[last_m].id) : NULL;
+        int m = last_id && !strncmp(last_id, mid.ptr, mid.len) && last_id[mid.len] == '\0'
+                    ? last_m : idindex_find(ix, mid.ptr, mid.len);
+        last_m = m;
         if (m < 0) {
             rc = jf_error_set(err, "%s:%lu: member '%s' is not in the members file", path, line, mid.ptr);
             break;
@@ -911,8 +971,10 @@ int jf_input_load_rows(jf_input *in, const jf_program *p, jf_rowsrc *members, jf
     memset(in, 0, sizeof *in);
     int fail = 0;
     pool_add(in, "", 1, &fail); /* offset 0 is the empty string */
-    in->strings[0] = '\0';
-    in->strings_len = 1;
+    if (!fail) {
+        in->strings[0] = '\0';
+        in->strings_len = 1;
+    }
     idindex ix = {NULL, NULL, 0, {NULL, 0}};
     int rc = fail ? jf_error_set(err, "out of memory") : 0;
     if (rc == 0)
