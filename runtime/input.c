@@ -680,121 +680,70 @@ static int32_t period_key(int32_t date, int period)
          : date / 100;
 }
 
-/* The first input-rule error: one-per-period errors before cancel errors, then by rule, then
- * by position (members in order), which is what checking rule by rule over all events finds. */
-typedef struct rulerr {
-    int kind;      /* 0 none, 1 one per period, 2 cancel */
-    uint32_t rule; /* the rule's index */
-    jf_error err;  /* its message */
-} rulerr;
-
-/* Would an error of (kind, rule) come before the one kept? */
-static int rulerr_before(const rulerr *b, int kind, uint32_t rule)
-{
-    return b->kind == 0 || kind < b->kind || (kind == b->kind && rule < b->rule);
-}
-
-static void rulerr_keep(rulerr *b, int kind, uint32_t rule)
-{
-    b->kind = kind;
-    b->rule = rule;
-    b->err.msg[0] = '\0';
-}
-
-/* The policy's input rules over one member's events (sorted by date, line): one row per
- * period, cancelling events. Marks the cancelled events; with `best`, checks the rules and
- * keeps the first error (without it, the input is known to be valid). */
-static void block_rules(const jf_input *in, const jf_program *p, jf_event *ev, uint32_t n, rulerr *best)
+/* The policy's input rules over the sorted events: one row per period, cancelling events. */
+static int input_rules(jf_input *in, const jf_program *p, jf_error *err)
 {
     static const char *const per_name[] = {"year", "quarter", "month"};
-    for (uint32_t u = 0; best && u < p->nuniques; u++) {
+    for (uint32_t u = 0; u < p->nuniques; u++) {
         const jf_uniquedef *r = &p->uniques[u];
-        if (!rulerr_before(best, 1, u))
-            continue;
-        for (uint32_t i = 0; i < n; i++) {
-            const jf_event *e = &ev[i];
+        /* events are sorted by member, then date: a repeat is within the same member's run */
+        for (uint32_t i = 0; i < in->nevents; i++) {
+            const jf_event *e = &in->events[i];
             if (!code_in(p, r->codes, r->ncodes, e->code))
                 continue;
             int32_t key = period_key(e->date, r->period);
-            uint32_t j;
-            for (j = i + 1; j < n; j++) {
-                const jf_event *f = &ev[j];
-                if (period_key(f->date, r->period) != key) {
-                    j = n;
+            for (uint32_t j = i + 1; j < in->nevents && in->events[j].member == e->member; j++) {
+                const jf_event *f = &in->events[j];
+                if (period_key(f->date, r->period) != key)
                     break;
+                if (code_in(p, r->codes, r->ncodes, f->code)) {
+                    const jf_event *later = f->line > e->line ? f : e, *first = later == f ? e : f;
+                    char when[32];
+                    int y = e->date / 10000, mo = e->date / 100 % 100;
+                    if (r->period == 0)
+                        snprintf(when, sizeof when, "%d", y);
+                    else if (r->period == 1)
+                        snprintf(when, sizeof when, "%d Q%d", y, (mo - 1) / 3 + 1);
+                    else
+                        snprintf(when, sizeof when, "%d-%02d", y, mo);
+                    return jf_error_set(err, "%s:%u: member '%s' already has '%s' in %s %s (line %u); policy '%s' allows one per %s",
+                                        jf_input_str(in, later->file), later->line, jf_input_str(in, in->members[e->member].id),
+                                        jf_str(p, p->events[first->code].code), per_name[r->period], when, first->line,
+                                        jf_str(p, p->name), per_name[r->period]);
                 }
-                if (code_in(p, r->codes, r->ncodes, f->code))
-                    break;
             }
-            if (j >= n)
-                continue;
-            const jf_event *f = &ev[j];
-            const jf_event *later = f->line > e->line ? f : e, *first = later == f ? e : f;
-            char when[32];
-            int y = e->date / 10000, mo = e->date / 100 % 100;
-            if (r->period == 0)
-                snprintf(when, sizeof when, "%d", y);
-            else if (r->period == 1)
-                snprintf(when, sizeof when, "%d Q%d", y, (mo - 1) / 3 + 1);
-            else
-                snprintf(when, sizeof when, "%d-%02d", y, mo);
-            rulerr_keep(best, 1, u);
-            jf_error_set(&best->err, "%s:%u: member '%s' already has '%s' in %s %s (line %u); policy '%s' allows one per %s",
-                         jf_input_str(in, later->file), later->line, jf_input_str(in, in->members[e->member].id),
-                         jf_str(p, p->events[first->code].code), per_name[r->period], when, first->line,
-                         jf_str(p, p->name), per_name[r->period]);
-            break;
         }
     }
     for (uint32_t c = 0; c < p->ncancels; c++) {
         const jf_canceldef *r = &p->cancels[c];
-        for (uint32_t i = 0; i < n; i++) {
-            const jf_event *e = &ev[i];
+        for (uint32_t i = 0; i < in->nevents; i++) {
+            const jf_event *e = &in->events[i];
             if (e->code != r->by)
                 continue;
             if (e->skip)
                 continue; /* a voided audit cancels nothing */
-            if (e->ref < 0) {
-                if (best && rulerr_before(best, 2, c)) {
-                    rulerr_keep(best, 2, c);
-                    jf_error_set(&best->err, "%s:%u: '%s' needs the ref of the event it cancels", jf_input_str(in, e->file), e->line,
-                                 jf_str(p, p->events[e->code].code));
-                }
-                break;
-            }
+            if (e->ref < 0)
+                return jf_error_set(err, "%s:%u: '%s' needs the ref of the event it cancels", jf_input_str(in, e->file), e->line,
+                                    jf_str(p, p->events[e->code].code));
+            jf_member *m = &in->members[e->member];
             uint32_t hit = UINT32_MAX;
-            for (uint32_t j = 0; j < n; j++) {
-                const jf_event *f = &ev[j];
+            for (uint32_t j = m->first_event; j < m->first_event + m->nevents; j++) {
+                const jf_event *f = &in->events[j];
                 if (f->ref == e->ref && code_in(p, r->codes, r->ncodes, f->code) &&
                     (f->date < e->date || (f->date == e->date && f->line < e->line)) && !f->skip) {
                     hit = j;
                     break;
                 }
             }
-            if (hit == UINT32_MAX) {
-                if (best && rulerr_before(best, 2, c)) {
-                    rulerr_keep(best, 2, c);
-                    jf_error_set(&best->err, "%s:%u: '%s' with ref '%s' matches no earlier event of member '%s' that it can cancel",
-                                 jf_input_str(in, e->file), e->line, jf_str(p, p->events[e->code].code),
-                                 jf_input_str(in, (uint32_t)e->ref), jf_input_str(in, in->members[e->member].id));
-                }
-                break;
-            }
-            ev[hit].skip = JF_SKIP_CANCELLED;
-            ev[hit].skip_info = e->line;
+            if (hit == UINT32_MAX)
+                return jf_error_set(err, "%s:%u: '%s' with ref '%s' matches no earlier event of member '%s' that it can cancel",
+                                    jf_input_str(in, e->file), e->line, jf_str(p, p->events[e->code].code),
+                                    jf_input_str(in, (uint32_t)e->ref), jf_input_str(in, m->id));
+            in->events[hit].skip = JF_SKIP_CANCELLED;
+            in->events[hit].skip_info = e->line;
         }
     }
-}
-
-/* The input rules over the in-memory events, member by member. */
-static int input_rules(jf_input *in, const jf_program *p, jf_error *err)
-{
-    rulerr best;
-    memset(&best, 0, sizeof best);
-    for (uint32_t m = 0; m < in->nmembers; m++)
-        if (in->members[m].nevents)
-            block_rules(in, p, in->events + in->members[m].first_event, in->members[m].nevents, &best);
-    return best.kind ? jf_error_set(err, "%s", best.err.msg) : 0;
+    return 0;
 }
 
 static int load_events(jf_input *in, const jf_program *p, jf_rowsrc **srcs, int nsrcs,
@@ -971,10 +920,8 @@ int jf_input_load_rows(jf_input *in, const jf_program *p, jf_rowsrc *members, jf
     memset(in, 0, sizeof *in);
     int fail = 0;
     pool_add(in, "", 1, &fail); /* offset 0 is the empty string */
-    if (!fail) {
-        in->strings[0] = '\0';
-        in->strings_len = 1;
-    }
+    in->strings[0] = '\0';
+    in->strings_len = 1;
     idindex ix = {NULL, NULL, 0, {NULL, 0}};
     int rc = fail ? jf_error_set(err, "out of memory") : 0;
     if (rc == 0)
