@@ -1,7 +1,7 @@
 # jifen — build, test, bench. `make` builds bin/jifen; `make test` runs every test.
 CC      ?= cc
 CFLAGS  ?= -O2 -g
-override CFLAGS += -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -Wno-unused-function -Igrammar -Icompiler -Iruntime -I$(GEN)
+override CFLAGS += -std=c11 -pthread -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -Wno-unused-function -Igrammar -Icompiler -Iruntime -I$(GEN)
 LDLIBS  ?= -lsqlite3
 BISON   ?= bison
 FLEX    ?= flex

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define JF_VERSION "0.1.0"
 
@@ -33,7 +34,22 @@ typedef struct opts {
     const char *params[16];/* --param name=value */
     int nparams;           /* how many */
     int year;              /* the year, 0 when not given */
+    int jobs;              /* run: threads evaluating (--jobs N, 1 to 64; 0 when not given) */
+    int stats;             /* run: stage wall times to stderr (--stats) */
 } opts;
+
+/* Wall times of a run's stages, in nanoseconds. */
+typedef struct stages {
+    uint64_t read;         /* policy and input loaded and checked */
+    uint64_t eval;         /* evaluator set up and run */
+} stages;
+
+static uint64_t now_ns(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
+}
 
 static const char *usage_main =
     "usage: jifen COMMAND [ARGS]\n"
@@ -42,7 +58,7 @@ static const char *usage_main =
     "  compile FILE.jf -o OUT    compile to verified bytecode (.jfc)\n"
     "  disasm FILE.jfc|FILE.jf   print the bytecode with source lines\n"
     "  run POLICY --members M.csv --events E.csv [--branches B.csv] --year Y\n"
-    "      [--branch ID] [--format table|csv|json] [--param NAME=VALUE]\n"
+    "      [--branch ID] [--format table|csv|json] [--param NAME=VALUE] [--jobs N] [--stats]\n"
     "                            score every member\n"
     "  explain POLICY ... --member ID --year Y [--format text|json]\n"
     "                            where every point of one member came from\n"
@@ -64,10 +80,15 @@ static const char *help_for(const char *cmd)
                "line:column (and the source text when the rule file is given).\n";
     if (!strcmp(cmd, "run"))
         return "usage: jifen run POLICY --members M.csv --events E.csv [--branches B.csv] --year Y\n"
-               "                [--branch ID] [--format table|csv|json] [--param NAME=VALUE]...\n\n"
+               "                [--branch ID] [--format table|csv|json] [--param NAME=VALUE]...\n"
+               "                [--jobs N] [--stats]\n\n"
                "Validates the input (any bad row: file:line: reason, exit 1, no results), evaluates\n"
                "the year (every branch; --branch prints one) and prints one row per scored member:\n"
-               "member_id, score, tier, then outcome and the policy's columns. Rows by branch, then member.\n";
+               "member_id, score, tier, then outcome and the policy's columns. Rows by branch, then member.\n"
+               "Events are read in sorted runs through a temp file, so memory grows with the members,\n"
+               "not the events. --jobs N evaluates with N threads (branches split between them; the\n"
+               "output is the same). --stats prints the wall time of the read, evaluate and write\n"
+               "stages to stderr in nanoseconds.\n";
     if (!strcmp(cmd, "explain"))
         return "usage: jifen explain POLICY --members M.csv --events E.csv [--branches B.csv]\n"
                "                    --member ID --year Y [--format text|json] [--param NAME=VALUE]...\n\n"
@@ -97,7 +118,10 @@ static int parse_opts(int argc, char **argv, opts *o)
         else if (!strcmp(a, "--member")) dst = &o->member;
         else if (!strcmp(a, "--format")) dst = &o->format;
         else if (!strcmp(a, "-o") || !strcmp(a, "--output")) dst = &o->output;
-        else if (!strcmp(a, "--year") || !strcmp(a, "--param")) {
+        else if (!strcmp(a, "--stats")) {
+            o->stats = 1;
+            continue;
+        } else if (!strcmp(a, "--year") || !strcmp(a, "--param") || !strcmp(a, "--jobs")) {
             if (i + 1 >= argc) {
                 fprintf(stderr, "jifen: %s needs a value\n", a);
                 return -1;
@@ -114,6 +138,14 @@ static int parse_opts(int argc, char **argv, opts *o)
             char *end;
             errno = 0;
             long y = strtol(v, &end, 10);
+            if (!strcmp(a, "--jobs")) {
+                if (errno || *end || end == v || y < 1 || y > 64) {
+                    fprintf(stderr, "jifen: --jobs takes a number from 1 to 64, not '%s'\n", v);
+                    return -1;
+                }
+                o->jobs = (int)y;
+                continue;
+            }
             if (errno || *end || y < 1900 || y > 9999) {
                 fprintf(stderr, "jifen: --year takes a year from 1900 to 9999, not '%s'\n", v);
                 return -1;
@@ -351,9 +383,10 @@ int jf_results_table(const jf_program *p, const jf_input *in, const jf_vm *vm, c
 
 /* Loads policy and input and evaluates; shared by run, explain and test. */
 static int evaluate(const opts *o, jf_program *p, char **src, size_t *srclen, jf_input *in, jf_vm *vm,
-                    int trace_member)
+                    int trace_member, stages *st)
 {
     jf_error err = {{0}};
+    uint64_t t0 = now_ns();
     if (!o->policy || !o->members || !o->events || !o->year) {
         fprintf(stderr, "jifen: POLICY, --members, --events and --year are required (see --help)\n");
         return 2;
@@ -369,7 +402,12 @@ static int evaluate(const opts *o, jf_program *p, char **src, size_t *srclen, jf
             return 1;
         }
     }
-    if (jf_input_load(in, p, o->members, o->events, o->branches, &err)) {
+    /* explain reads one member's events by index: the input in memory; run and test stream.
+     * JIFEN_RUN_EVENTS (tests only) sets the events per sorted run, e.g. 7 to spill always. */
+    const char *re = getenv("JIFEN_RUN_EVENTS");
+    uint32_t run_events = re ? (uint32_t)strtoul(re, NULL, 10) : 0;
+    if (trace_member == -2 ? jf_input_load(in, p, o->members, o->events, o->branches, &err)
+                           : jf_input_load_streaming(in, p, o->members, o->events, o->branches, run_events, &err)) {
         fprintf(stderr, "%s\n", err.msg);
         return 1;
     }
@@ -377,10 +415,12 @@ static int evaluate(const opts *o, jf_program *p, char **src, size_t *srclen, jf
         fprintf(stderr, "jifen: branch '%s' is not in the input\n", o->branch);
         return 1;
     }
+    uint64_t t1 = now_ns();
     if (jf_vm_init(vm, p, in, &err)) {
         fprintf(stderr, "%s\n", err.msg);
         return 1;
     }
+    vm->jobs = o->jobs;
     vm->trace_member = trace_member;
     vm->trace_year = o->year;
     if (trace_member == -2) { /* resolve the member id now that the input is loaded */
@@ -399,6 +439,10 @@ static int evaluate(const opts *o, jf_program *p, char **src, size_t *srclen, jf
         fprintf(stderr, "%s\n", err.msg);
         return 1;
     }
+    if (st) {
+        st->read = t1 - t0;
+        st->eval = now_ns() - t1;
+    }
     return 0;
 }
 
@@ -416,9 +460,18 @@ static int cmd_run(int argc, char **argv)
     jf_program p = {0};
     jf_input in = {0};
     jf_vm vm = {0};
-    int rc = evaluate(&o, &p, NULL, NULL, &in, &vm, -1);
+    stages st = {0, 0};
+    int rc = evaluate(&o, &p, NULL, NULL, &in, &vm, -1, &st);
+    uint64_t t2 = now_ns();
     if (rc == 0)
         rc = print_results(&o, &p, &in, &vm, stdout);
+    if (rc == 0 && fflush(stdout) != 0) {
+        fprintf(stderr, "jifen: cannot write the results: %s\n", strerror(errno));
+        rc = 1;
+    }
+    if (rc == 0 && o.stats)
+        fprintf(stderr, "stats: read %llu ns, evaluate %llu ns, write %llu ns\n", (unsigned long long)st.read,
+                (unsigned long long)st.eval, (unsigned long long)(now_ns() - t2));
     jf_vm_free(&vm);
     jf_input_free(&in);
     jf_program_free(&p);
@@ -441,7 +494,7 @@ static int cmd_explain(int argc, char **argv)
     jf_vm vm = {0};
     char *src = NULL;
     size_t len = 0;
-    int rc = evaluate(&o, &p, &src, &len, &in, &vm, -2);
+    int rc = evaluate(&o, &p, &src, &len, &in, &vm, -2, NULL);
     if (rc == 0)
         rc = jf_explain_print(&p, &in, &vm, (uint32_t)vm.trace_member, src,
                               o.format && !strcmp(o.format, "json"), stdout);
@@ -511,7 +564,7 @@ static int test_year(const opts *base, const char *dir, const char *expfile, int
     jf_vm vm = {0};
     char *actual = NULL;
     size_t alen = 0;
-    int rc = evaluate(&o, &p, NULL, NULL, &in, &vm, -1);
+    int rc = evaluate(&o, &p, NULL, NULL, &in, &vm, -1, NULL);
     if (rc == 0) {
         FILE *mem = open_memstream(&actual, &alen);
         if (!mem || print_results(&o, &p, &in, &vm, mem))
@@ -575,7 +628,7 @@ static int test_year(const opts *base, const char *dir, const char *expfile, int
         jf_vm vm2 = {0};
         char *src = NULL;
         size_t len = 0;
-        if (evaluate(&x, &p2, &src, &len, &in2, &vm2, -2) == 0)
+        if (evaluate(&x, &p2, &src, &len, &in2, &vm2, -2, NULL) == 0)
             jf_explain_print(&p2, &in2, &vm2, (uint32_t)vm2.trace_member, src, 0, stdout);
         free(src);
         jf_vm_free(&vm2);

@@ -2,9 +2,11 @@
 #include "input.h"
 #include "csv.h"
 #include "sha256.h"
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* An open-addressing table from text to a small index (index + 1 stored, 0 = empty). */
 typedef struct strmap {
@@ -680,74 +682,380 @@ static int32_t period_key(int32_t date, int period)
          : date / 100;
 }
 
-/* The policy's input rules over the sorted events: one row per period, cancelling events. */
-static int input_rules(jf_input *in, const jf_program *p, jf_error *err)
+/* The first input-rule error: one-per-period errors before cancel errors, then by rule, then
+ * by position (members in order), which is what checking rule by rule over all events finds. */
+typedef struct rulerr {
+    int kind;      /* 0 none, 1 one per period, 2 cancel */
+    uint32_t rule; /* the rule's index */
+    jf_error err;  /* its message */
+} rulerr;
+
+/* Would an error of (kind, rule) come before the one kept? */
+static int rulerr_before(const rulerr *b, int kind, uint32_t rule)
+{
+    return b->kind == 0 || kind < b->kind || (kind == b->kind && rule < b->rule);
+}
+
+static void rulerr_keep(rulerr *b, int kind, uint32_t rule)
+{
+    b->kind = kind;
+    b->rule = rule;
+    b->err.msg[0] = '\0';
+}
+
+/* The policy's input rules over one member's events (sorted by date, line): one row per
+ * period, cancelling events. Marks the cancelled events; with `best`, checks the rules and
+ * keeps the first error (without it, the input is known to be valid). */
+static void block_rules(const jf_input *in, const jf_program *p, jf_event *ev, uint32_t n, rulerr *best)
 {
     static const char *const per_name[] = {"year", "quarter", "month"};
-    for (uint32_t u = 0; u < p->nuniques; u++) {
+    for (uint32_t u = 0; best && u < p->nuniques; u++) {
         const jf_uniquedef *r = &p->uniques[u];
-        /* events are sorted by member, then date: a repeat is within the same member's run */
-        for (uint32_t i = 0; i < in->nevents; i++) {
-            const jf_event *e = &in->events[i];
+        if (!rulerr_before(best, 1, u))
+            continue;
+        for (uint32_t i = 0; i < n; i++) {
+            const jf_event *e = &ev[i];
             if (!code_in(p, r->codes, r->ncodes, e->code))
                 continue;
             int32_t key = period_key(e->date, r->period);
-            for (uint32_t j = i + 1; j < in->nevents && in->events[j].member == e->member; j++) {
-                const jf_event *f = &in->events[j];
-                if (period_key(f->date, r->period) != key)
+            uint32_t j;
+            for (j = i + 1; j < n; j++) {
+                const jf_event *f = &ev[j];
+                if (period_key(f->date, r->period) != key) {
+                    j = n;
                     break;
-                if (code_in(p, r->codes, r->ncodes, f->code)) {
-                    const jf_event *later = f->line > e->line ? f : e, *first = later == f ? e : f;
-                    char when[32];
-                    int y = e->date / 10000, mo = e->date / 100 % 100;
-                    if (r->period == 0)
-                        snprintf(when, sizeof when, "%d", y);
-                    else if (r->period == 1)
-                        snprintf(when, sizeof when, "%d Q%d", y, (mo - 1) / 3 + 1);
-                    else
-                        snprintf(when, sizeof when, "%d-%02d", y, mo);
-                    return jf_error_set(err, "%s:%u: member '%s' already has '%s' in %s %s (line %u); policy '%s' allows one per %s",
-                                        jf_input_str(in, later->file), later->line, jf_input_str(in, in->members[e->member].id),
-                                        jf_str(p, p->events[first->code].code), per_name[r->period], when, first->line,
-                                        jf_str(p, p->name), per_name[r->period]);
                 }
+                if (code_in(p, r->codes, r->ncodes, f->code))
+                    break;
             }
+            if (j >= n)
+                continue;
+            const jf_event *f = &ev[j];
+            const jf_event *later = f->line > e->line ? f : e, *first = later == f ? e : f;
+            char when[32];
+            int y = e->date / 10000, mo = e->date / 100 % 100;
+            if (r->period == 0)
+                snprintf(when, sizeof when, "%d", y);
+            else if (r->period == 1)
+                snprintf(when, sizeof when, "%d Q%d", y, (mo - 1) / 3 + 1);
+            else
+                snprintf(when, sizeof when, "%d-%02d", y, mo);
+            rulerr_keep(best, 1, u);
+            jf_error_set(&best->err, "%s:%u: member '%s' already has '%s' in %s %s (line %u); policy '%s' allows one per %s",
+                         jf_input_str(in, later->file), later->line, jf_input_str(in, in->members[e->member].id),
+                         jf_str(p, p->events[first->code].code), per_name[r->period], when, first->line,
+                         jf_str(p, p->name), per_name[r->period]);
+            break;
         }
     }
     for (uint32_t c = 0; c < p->ncancels; c++) {
         const jf_canceldef *r = &p->cancels[c];
-        for (uint32_t i = 0; i < in->nevents; i++) {
-            const jf_event *e = &in->events[i];
+        for (uint32_t i = 0; i < n; i++) {
+            const jf_event *e = &ev[i];
             if (e->code != r->by)
                 continue;
             if (e->skip)
                 continue; /* a voided audit cancels nothing */
-            if (e->ref < 0)
-                return jf_error_set(err, "%s:%u: '%s' needs the ref of the event it cancels", jf_input_str(in, e->file), e->line,
-                                    jf_str(p, p->events[e->code].code));
-            jf_member *m = &in->members[e->member];
+            if (e->ref < 0) {
+                if (best && rulerr_before(best, 2, c)) {
+                    rulerr_keep(best, 2, c);
+                    jf_error_set(&best->err, "%s:%u: '%s' needs the ref of the event it cancels", jf_input_str(in, e->file), e->line,
+                                 jf_str(p, p->events[e->code].code));
+                }
+                break;
+            }
             uint32_t hit = UINT32_MAX;
-            for (uint32_t j = m->first_event; j < m->first_event + m->nevents; j++) {
-                const jf_event *f = &in->events[j];
+            for (uint32_t j = 0; j < n; j++) {
+                const jf_event *f = &ev[j];
                 if (f->ref == e->ref && code_in(p, r->codes, r->ncodes, f->code) &&
                     (f->date < e->date || (f->date == e->date && f->line < e->line)) && !f->skip) {
                     hit = j;
                     break;
                 }
             }
-            if (hit == UINT32_MAX)
-                return jf_error_set(err, "%s:%u: '%s' with ref '%s' matches no earlier event of member '%s' that it can cancel",
-                                    jf_input_str(in, e->file), e->line, jf_str(p, p->events[e->code].code),
-                                    jf_input_str(in, (uint32_t)e->ref), jf_input_str(in, m->id));
-            in->events[hit].skip = JF_SKIP_CANCELLED;
-            in->events[hit].skip_info = e->line;
+            if (hit == UINT32_MAX) {
+                if (best && rulerr_before(best, 2, c)) {
+                    rulerr_keep(best, 2, c);
+                    jf_error_set(&best->err, "%s:%u: '%s' with ref '%s' matches no earlier event of member '%s' that it can cancel",
+                                 jf_input_str(in, e->file), e->line, jf_str(p, p->events[e->code].code),
+                                 jf_input_str(in, (uint32_t)e->ref), jf_input_str(in, in->members[e->member].id));
+                }
+                break;
+            }
+            ev[hit].skip = JF_SKIP_CANCELLED;
+            ev[hit].skip_info = e->line;
         }
+    }
+}
+
+/* The input rules over the in-memory events, member by member. */
+static int input_rules(jf_input *in, const jf_program *p, jf_error *err)
+{
+    rulerr best;
+    memset(&best, 0, sizeof best);
+    for (uint32_t m = 0; m < in->nmembers; m++)
+        if (in->members[m].nevents)
+            block_rules(in, p, in->events + in->members[m].first_event, in->members[m].nevents, &best);
+    return best.kind ? jf_error_set(err, "%s", best.err.msg) : 0;
+}
+
+/* Events spilled to sorted runs in an unlinked temp file (jf_input_load_streaming). */
+typedef struct jf_evspill {
+    FILE *file;      /* the temp file (tmpfile(): unlinked, gone when closed) */
+    uint64_t *start; /* per run: index of its first event in the file */
+    uint32_t *count; /* per run: its events */
+    uint32_t nruns;  /* runs written */
+    uint32_t cap;    /* entries allocated in start and count */
+    uint64_t total;  /* events written */
+} jf_evspill;
+
+/* Sorts the buffered events and writes them to the temp file as one run. */
+static int spill_run(jf_input *in, jf_error *err)
+{
+    jf_evspill *s = in->spill;
+    if (!s) {
+        s = in->spill = calloc(1, sizeof *s);
+        if (!s)
+            return jf_error_set(err, "out of memory");
+        s->file = tmpfile();
+        if (!s->file)
+            return jf_error_set(err, "cannot create a temp file for the events: %s", strerror(errno));
+    }
+    if (s->nruns == s->cap) {
+        uint32_t cap = s->cap ? s->cap * 2 : 16;
+        uint64_t *st = realloc(s->start, cap * sizeof *st);
+        if (st)
+            s->start = st;
+        uint32_t *ct = st ? realloc(s->count, cap * sizeof *ct) : NULL;
+        if (!ct)
+            return jf_error_set(err, "out of memory");
+        s->count = ct;
+        s->cap = cap;
+    }
+    if (sort_events(in))
+        return jf_error_set(err, "out of memory sorting events");
+    if (fwrite(in->events, sizeof *in->events, in->nevents, s->file) != in->nevents)
+        return jf_error_set(err, "cannot write the temp file of events: %s", strerror(errno));
+    s->start[s->nruns] = s->total;
+    s->count[s->nruns] = in->nevents;
+    s->nruns++;
+    s->total += in->nevents;
+    in->nevents = 0;
+    return 0;
+}
+
+static void spill_free(jf_evspill *s)
+{
+    if (!s)
+        return;
+    if (s->file)
+        fclose(s->file);
+    free(s->start);
+    free(s->count);
+    free(s);
+}
+
+#define CUR_READ 64 /* events read ahead per run by a cursor */
+
+/* A cursor's place in one run. */
+typedef struct runcur {
+    uint64_t next; /* file index of the next event to read into buf */
+    uint64_t end;  /* file index after the run's last event */
+    jf_event *buf; /* events read ahead (CUR_READ) */
+    uint32_t bi;   /* next one in buf */
+    uint32_t bn;   /* how many in buf */
+} runcur;
+
+struct jf_evcursor {
+    const jf_input *in;    /* the input */
+    const jf_program *p;   /* its policy (input rules) */
+    runcur *runs;          /* one per run (spilled input) */
+    uint32_t nruns;        /* how many */
+    jf_event *ahead;       /* the runs' read-ahead buffers */
+    jf_event *block;       /* the current member's events */
+    uint32_t blockcap;     /* entries allocated in block */
+    int fd;                /* the temp file (pread: each cursor reads on its own) */
+};
+
+/* Reads n events at file index `at`; 0 or -1. */
+static int read_events(int fd, jf_event *dst, uint64_t at, uint32_t n)
+{
+    size_t want = (size_t)n * sizeof *dst, got = 0;
+    off_t off = (off_t)(at * sizeof *dst);
+    while (got < want) {
+        ssize_t r = pread(fd, (char *)dst + got, want - got, off + (off_t)got);
+        if (r <= 0)
+            return -1;
+        got += (size_t)r;
     }
     return 0;
 }
 
+void jf_evcursor_rewind(jf_evcursor *c, uint32_t first)
+{
+    if (!c || !c->in->spill)
+        return;
+    const jf_evspill *s = c->in->spill;
+    for (uint32_t r = 0; r < c->nruns; r++) { /* runs are sorted by member: binary search */
+        uint64_t lo = s->start[r], hi = s->start[r] + s->count[r];
+        while (lo < hi) {
+            uint64_t mid = lo + (hi - lo) / 2;
+            jf_event e;
+            if (read_events(c->fd, &e, mid, 1)) {
+                lo = hi; /* the read error comes back from the next read */
+                break;
+            }
+            if ((uint32_t)e.member < first)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        c->runs[r].next = lo;
+        c->runs[r].end = s->start[r] + s->count[r];
+        c->runs[r].bi = c->runs[r].bn = 0;
+    }
+}
+
+int jf_evcursor_open(jf_evcursor **out, const jf_input *in, const jf_program *p, uint32_t first,
+                     jf_error *err)
+{
+    jf_evcursor *c = calloc(1, sizeof *c);
+    *out = NULL;
+    if (!c)
+        return jf_error_set(err, "out of memory");
+    c->in = in;
+    c->p = p;
+    if (in->spill) {
+        c->fd = fileno(in->spill->file);
+        c->nruns = in->spill->nruns;
+        c->runs = calloc((size_t)c->nruns + 1, sizeof *c->runs);
+        c->ahead = malloc(((size_t)c->nruns * CUR_READ + 1) * sizeof *c->ahead);
+        if (!c->runs || !c->ahead) {
+            jf_evcursor_close(c);
+            return jf_error_set(err, "out of memory");
+        }
+        for (uint32_t r = 0; r < c->nruns; r++)
+            c->runs[r].buf = c->ahead + (size_t)r * CUR_READ;
+        jf_evcursor_rewind(c, first);
+    }
+    *out = c;
+    return 0;
+}
+
+void jf_evcursor_close(jf_evcursor *c)
+{
+    if (!c)
+        return;
+    free(c->runs);
+    free(c->ahead);
+    free(c->block);
+    free(c);
+}
+
+static int cmp_block_event(const void *x, const void *y)
+{
+    const jf_event *a = x, *b = y;
+    if (a->date != b->date)
+        return a->date < b->date ? -1 : 1;
+    return a->line < b->line ? -1 : a->line > b->line;
+}
+
+/* Gathers member m's events from the runs into c->block, sorted by date and line (a single
+ * events file: its lines are unique). */
+static int cursor_fill(jf_evcursor *c, uint32_t m, uint32_t *n, jf_error *err)
+{
+    uint32_t k = 0;
+    for (uint32_t r = 0; r < c->nruns; r++) {
+        runcur *rc = &c->runs[r];
+        for (;;) {
+            if (rc->bi == rc->bn) {
+                if (rc->next == rc->end)
+                    break;
+                uint32_t want = rc->end - rc->next < CUR_READ ? (uint32_t)(rc->end - rc->next) : CUR_READ;
+                if (read_events(c->fd, rc->buf, rc->next, want))
+                    return jf_error_set(err, "cannot read the temp file of events: %s", strerror(errno ? errno : EIO));
+                rc->next += want;
+                rc->bi = 0;
+                rc->bn = want;
+            }
+            const jf_event *e = &rc->buf[rc->bi];
+            if ((uint32_t)e->member > m)
+                break;
+            rc->bi++;
+            if ((uint32_t)e->member < m)
+                continue; /* a member not asked for (not scored, or before the range) */
+            if (k == c->blockcap) {
+                uint32_t cap = c->blockcap ? c->blockcap * 2 : 256;
+                jf_event *b = realloc(c->block, (size_t)cap * sizeof *b);
+                if (!b)
+                    return jf_error_set(err, "out of memory");
+                c->block = b;
+                c->blockcap = cap;
+            }
+            c->block[k++] = *e;
+        }
+    }
+    if (k > 1)
+        qsort(c->block, k, sizeof *c->block, cmp_block_event);
+    *n = k;
+    return 0;
+}
+
+int jf_evcursor_member(jf_evcursor *c, uint32_t m, const jf_event **ev, jf_error *err)
+{
+    const jf_input *in = c->in;
+    if (!in->spill) {
+        *ev = in->events ? in->events + in->members[m].first_event : NULL;
+        return 0;
+    }
+    uint32_t n;
+    if (cursor_fill(c, m, &n, err))
+        return -1;
+    if (n != in->members[m].nevents)
+        return jf_error_set(err, "the temp file of events changed while it was read");
+    block_rules(in, c->p, c->block, n, NULL); /* cancels, again: the input is valid */
+    *ev = c->block;
+    return 0;
+}
+
+/* After the last run: one pass over the merged events finds each member's events, the
+ * earliest year and the first input-rule error. */
+static int validate_spilled(jf_input *in, const jf_program *p, jf_error *err)
+{
+    jf_evcursor *c;
+    if (jf_evcursor_open(&c, in, p, 0, err))
+        return -1;
+    rulerr best;
+    memset(&best, 0, sizeof best);
+    uint32_t at = 0;
+    int rc = 0;
+    for (uint32_t i = 0; i < in->nmembers && rc == 0; i++) {
+        uint32_t n;
+        if ((rc = cursor_fill(c, i, &n, err)) != 0)
+            break;
+        jf_member *m = &in->members[i];
+        m->first_event = at;
+        m->nevents = n;
+        at += n;
+        if (n == 0)
+            continue;
+        int y = c->block[0].date / 10000;
+        if (!in->min_year || y < in->min_year)
+            in->min_year = y;
+        block_rules(in, p, c->block, n, &best);
+    }
+    jf_evcursor_close(c);
+    if (rc == 0 && at != in->nevents)
+        rc = jf_error_set(err, "the temp file of events changed while it was read");
+    if (rc == 0 && best.kind)
+        rc = jf_error_set(err, "%s", best.err.msg);
+    return rc;
+}
+
+/* Reads, checks and sorts the events. With run_cap (> 0), at most run_cap events are held:
+ * a full buffer is sorted and spilled as a run (see jf_input_load_streaming). */
 static int load_events(jf_input *in, const jf_program *p, jf_rowsrc **srcs, int nsrcs,
-                       const idindex *ix, jf_error *err)
+                       const idindex *ix, uint32_t run_cap, jf_error *err)
 {
     int rc = 0;
     uint32_t cap = 0;
@@ -825,12 +1133,18 @@ static int load_events(jf_input *in, const jf_program *p, jf_rowsrc **srcs, int 
             rc = jf_error_set(err, "%s:%lu: qty %s of '%s' is outside its range %s..%s", path, line, qty.len ? qty.ptr : "1", code.ptr, lo, hi);
             break;
         }
-        if (in->nevents == cap) {
-            if (cap >= 0x40000000u) {
+        if (run_cap && in->nevents == run_cap && spill_run(in, err)) {
+            rc = -1;
+            break;
+        }
+        if (in->nevents == cap || (in->spill && in->spill->total + in->nevents >= 0x40000000u)) {
+            if (cap >= 0x40000000u || (in->spill && in->spill->total + in->nevents >= 0x40000000u)) {
                 rc = jf_error_set(err, "%s: too many events", path);
                 break;
             }
             cap = cap ? cap * 2 : 1024;
+            if (run_cap && cap > run_cap)
+                cap = run_cap;
             jf_event *e = realloc(in->events, (size_t)cap * sizeof *e);
             if (!e) {
                 rc = jf_error_set(err, "%s: out of memory", path);
@@ -900,6 +1214,16 @@ static int load_events(jf_input *in, const jf_program *p, jf_rowsrc **srcs, int 
         return rc;
     for (int i = 0; i < nsrcs; i++) /* the files' text is no longer needed: free it before sorting */
         jf_rowsrc_close(srcs[i]);
+    if (in->spill) { /* the last run, then the members' events from the merged runs */
+        if (in->nevents && spill_run(in, err))
+            return -1;
+        free(in->events);
+        in->events = NULL;
+        in->nevents = (uint32_t)in->spill->total;
+        if (fflush(in->spill->file))
+            return jf_error_set(err, "cannot write the temp file of events: %s", strerror(errno));
+        return validate_spilled(in, p, err);
+    }
     if (sort_events(in))
         return jf_error_set(err, "out of memory sorting events");
     for (uint32_t i = 0; i < in->nevents; i++) {
@@ -914,14 +1238,16 @@ static int load_events(jf_input *in, const jf_program *p, jf_rowsrc **srcs, int 
     return input_rules(in, p, err);
 }
 
-int jf_input_load_rows(jf_input *in, const jf_program *p, jf_rowsrc *members, jf_rowsrc **events,
-                       int nevents_src, jf_rowsrc *branches, jf_error *err)
+static int load_rows(jf_input *in, const jf_program *p, jf_rowsrc *members, jf_rowsrc **events,
+                     int nevents_src, jf_rowsrc *branches, uint32_t run_cap, jf_error *err)
 {
     memset(in, 0, sizeof *in);
     int fail = 0;
     pool_add(in, "", 1, &fail); /* offset 0 is the empty string */
-    in->strings[0] = '\0';
-    in->strings_len = 1;
+    if (!fail) {
+        in->strings[0] = '\0';
+        in->strings_len = 1;
+    }
     idindex ix = {NULL, NULL, 0, {NULL, 0}};
     int rc = fail ? jf_error_set(err, "out of memory") : 0;
     if (rc == 0)
@@ -931,7 +1257,7 @@ int jf_input_load_rows(jf_input *in, const jf_program *p, jf_rowsrc *members, jf
     if (rc == 0)
         rc = load_branches(in, branches, &ix, err);
     if (rc == 0)
-        rc = load_events(in, p, events, nevents_src, &ix, err);
+        rc = load_events(in, p, events, nevents_src, &ix, run_cap, err);
     free(ix.order);
     in->idslots = ix.map.slot; /* the member map stays with the input */
     in->idcap = ix.map.cap;
@@ -940,8 +1266,14 @@ int jf_input_load_rows(jf_input *in, const jf_program *p, jf_rowsrc *members, jf
     return rc;
 }
 
-int jf_input_load(jf_input *in, const jf_program *p, const char *members_path,
-                  const char *events_path, const char *branches_path, jf_error *err)
+int jf_input_load_rows(jf_input *in, const jf_program *p, jf_rowsrc *members, jf_rowsrc **events,
+                       int nevents_src, jf_rowsrc *branches, jf_error *err)
+{
+    return load_rows(in, p, members, events, nevents_src, branches, 0, err);
+}
+
+static int load_files(jf_input *in, const jf_program *p, const char *members_path,
+                      const char *events_path, const char *branches_path, uint32_t run_cap, jf_error *err)
 {
     jf_rowsrc m, e, b;
     memset(&b, 0, sizeof b);
@@ -956,15 +1288,30 @@ int jf_input_load(jf_input *in, const jf_program *p, const char *members_path,
     if (rc)
         return rc;
     jf_rowsrc *ev = &e;
-    rc = jf_input_load_rows(in, p, &m, &ev, 1, branches_path ? &b : NULL, err);
+    rc = load_rows(in, p, &m, &ev, 1, branches_path ? &b : NULL, run_cap, err);
     jf_rowsrc_close(&m);
     jf_rowsrc_close(&e);
     jf_rowsrc_close(&b);
     return rc;
 }
 
+int jf_input_load(jf_input *in, const jf_program *p, const char *members_path,
+                  const char *events_path, const char *branches_path, jf_error *err)
+{
+    return load_files(in, p, members_path, events_path, branches_path, 0, err);
+}
+
+int jf_input_load_streaming(jf_input *in, const jf_program *p, const char *members_path,
+                            const char *events_path, const char *branches_path, uint32_t run_events,
+                            jf_error *err)
+{
+    return load_files(in, p, members_path, events_path, branches_path,
+                      run_events ? run_events : JF_RUN_EVENTS, err);
+}
+
 void jf_input_free(jf_input *in)
 {
+    spill_free(in->spill);
     free(in->strings);
     free(in->members);
     free(in->branches);
@@ -1006,19 +1353,34 @@ void jf_input_hash(const jf_input *in, const jf_program *p, int32_t before, unsi
         for (int r = 0; r < 3; r++)
             hash_text(&h, b->role[r] >= 0 ? jf_input_str(in, in->members[b->role[r]].id) : "");
     }
-    for (uint32_t i = 0; i < in->nevents; i++) {
-        const jf_event *e = &in->events[i];
-        if (e->date >= before)
-            continue;
-        hash_text(&h, jf_input_str(in, in->members[e->member].id));
-        snprintf(buf, sizeof buf, "%d", (int)e->date);
-        hash_text(&h, buf);
-        hash_text(&h, jf_str(p, p->events[e->code].code));
-        jf_dec_format(e->qty, buf);
-        hash_text(&h, buf);
-        hash_text(&h, e->ref >= 0 ? jf_input_str(in, (uint32_t)e->ref) : "");
-        snprintf(buf, sizeof buf, "%u", (unsigned)e->skip);
-        hash_text(&h, buf);
+    jf_evcursor *cur = NULL;
+    jf_error err = {{0}};
+    if (jf_evcursor_open(&cur, in, p, 0, &err)) {
+        memset(out, 0, 32); /* out of memory: a hash that matches nothing stored */
+        return;
     }
+    for (uint32_t m = 0; m < in->nmembers; m++) {
+        const jf_event *evs = NULL;
+        if (in->members[m].nevents && jf_evcursor_member(cur, m, &evs, &err)) {
+            jf_evcursor_close(cur);
+            memset(out, 0, 32); /* a read error: a hash that matches nothing stored */
+            return;
+        }
+        for (uint32_t k = 0; k < in->members[m].nevents; k++) {
+            const jf_event *e = &evs[k];
+            if (e->date >= before)
+                continue;
+            hash_text(&h, jf_input_str(in, in->members[e->member].id));
+            snprintf(buf, sizeof buf, "%d", (int)e->date);
+            hash_text(&h, buf);
+            hash_text(&h, jf_str(p, p->events[e->code].code));
+            jf_dec_format(e->qty, buf);
+            hash_text(&h, buf);
+            hash_text(&h, e->ref >= 0 ? jf_input_str(in, (uint32_t)e->ref) : "");
+            snprintf(buf, sizeof buf, "%u", (unsigned)e->skip);
+            hash_text(&h, buf);
+        }
+    }
+    jf_evcursor_close(cur);
     jf_sha256_final(&h, out);
 }

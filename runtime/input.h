@@ -24,7 +24,8 @@ typedef struct jf_member {
     uint8_t status;       /* 0 full, 1 probationary, 2 activist, 3 exempt */
     uint8_t scored;       /* 1 when the policy scores this status */
     uint32_t rolemask;    /* bit i: the policy's role word i is among the roles */
-    uint32_t first_event; /* index of the member's first event (events sorted by member) */
+    uint32_t first_event; /* index of the member's first event (events sorted by member; when
+                             spilled, its position in the merged order) */
     uint32_t nevents;     /* how many events the member has (all years) */
     uint32_t line;        /* line in members.csv */
     uint32_t file;        /* string: the members file it came from */
@@ -86,8 +87,9 @@ typedef struct jf_input {
     uint32_t nmembers;      /* how many */
     jf_branch *branches;    /* branches sorted by id */
     uint32_t nbranches;     /* how many */
-    jf_event *events;       /* events sorted by member, date, line */
+    jf_event *events;       /* events sorted by member, date, line (NULL when spilled) */
     uint32_t nevents;       /* how many */
+    struct jf_evspill *spill; /* events in sorted runs in a temp file (NULL: all in events) */
     int min_year;           /* earliest year with any event (0 when none) */
     uint32_t *idslots;      /* hash table member id → index + 1 (jf_input_find_member) */
     uint32_t idcap;         /* its size, a power of two */
@@ -100,7 +102,31 @@ int jf_input_load(jf_input *in, const jf_program *p, const char *members_path,
  * read in the order given, so a store's rows come before a new file's). */
 int jf_input_load_rows(jf_input *in, const jf_program *p, jf_rowsrc *members, jf_rowsrc **events,
                        int nevents_src, jf_rowsrc *branches, jf_error *err);
+/* jf_input_load for a single pass over the members (jifen run): events are read into a
+ * buffer of `run_events` events (0: JF_RUN_EVENTS); when it fills, it is sorted and written as
+ * a run to an unlinked temp file, and members' events are later merged from the runs through
+ * a jf_evcursor, so memory grows with the members, not the events. One validation pass over
+ * the merged events at load time finds every error that jf_input_load finds, with the same
+ * message. When every event fits in the buffer the input is the same as jf_input_load's. */
+int jf_input_load_streaming(jf_input *in, const jf_program *p, const char *members_path,
+                            const char *events_path, const char *branches_path, uint32_t run_events,
+                            jf_error *err);
+#define JF_RUN_EVENTS 65536u /* events per sorted run (3 MiB of jf_event) */
 void jf_input_free(jf_input *in);
+
+/* A reader of members' events in member order: each member's events of all years in (date,
+ * line) order, cancelled ones marked. Over a spilled input it merges the runs (each worker of
+ * the evaluator has its own); over an in-memory one it points into in->events. */
+typedef struct jf_evcursor jf_evcursor;
+/* Opens a cursor whose first member is `first`. */
+int jf_evcursor_open(jf_evcursor **out, const jf_input *in, const jf_program *p, uint32_t first,
+                     jf_error *err);
+/* Starts again at member `first`. */
+void jf_evcursor_rewind(jf_evcursor *c, uint32_t first);
+/* The events of member m (in->members[m].nevents of them); members must come in ascending
+ * order from `first` (skipping some is fine). The array stays valid until the next call. */
+int jf_evcursor_member(jf_evcursor *c, uint32_t m, const jf_event **ev, jf_error *err);
+void jf_evcursor_close(jf_evcursor *c);
 /* SHA-256 of what the input says (members, branches, and the events dated before
  * `before` (yyyymmdd) in their evaluation order, voided or cancelled ones marked): the same for
  * the same ledger whatever the order of the rows in the files or the store. */

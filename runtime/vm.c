@@ -1,6 +1,7 @@
 /* vm.c — the evaluator. Dispatch is a computed-goto table generated from the opcode list. */
 #include "vm.h"
 #include "opcodes.h"
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -308,6 +309,10 @@ int jf_vm_init(jf_vm *vm, const jf_program *p, const jf_input *in, jf_error *err
         jf_vm_free(vm);
         return jf_error_set(err, "out of memory");
     }
+    if (jf_evcursor_open(&vm->cur, in, p, 0, err)) {
+        jf_vm_free(vm);
+        return -1;
+    }
     return 0;
 }
 
@@ -328,6 +333,7 @@ void jf_vm_free(jf_vm *vm)
     free(vm->nth);
     free(vm->refs);
     free(vm->trace);
+    jf_evcursor_close(vm->cur);
     memset(vm, 0, sizeof *vm);
 }
 
@@ -345,7 +351,11 @@ static int scan(jf_vm *vm, uint32_t m, int handlers, int aggs)
     vm->nrefs = 0;
     if (mem->nevents == 0)
         goto fold; /* no events at all (the input may have none): nothing to read */
-    const jf_event *ev = vm->in->events + mem->first_event;
+    const jf_event *ev;
+    if (jf_evcursor_member(vm->cur, m, &ev, vm->err)) {
+        vm->failed = 1;
+        return -1;
+    }
     for (uint32_t i = 0; i < mem->nevents; i++) {
         const jf_event *e = &ev[i];
         if (e->date < from)
@@ -548,7 +558,309 @@ static int branch_phase(jf_vm *vm, uint32_t lo, uint32_t hi, rankkey *keys, int 
     return 0;
 }
 
-static int run_year(jf_vm *vm, int year)
+/* The passes of a year, in order; each runs over a range of members [lo, hi) that starts and
+ * ends at branch boundaries. */
+enum { STEP_CHARGES, STEP_VALUES, STEP_RANKS, STEP_RANKED, STEP_TIERS, STEP_FINAL };
+
+static int run_step(jf_vm *vm, int step, uint32_t lo, uint32_t hi, rankkey *keys)
+{
+    const jf_program *p = vm->prog;
+    const jf_input *in = vm->in;
+    switch (step) {
+    case STEP_CHARGES: /* everyone's charges land before anyone's values are computed */
+    case STEP_VALUES:
+        jf_evcursor_rewind(vm->cur, lo);
+        for (uint32_t m = lo; m < hi; m++) {
+            if (!in->members[m].scored)
+                continue;
+            if (step == STEP_CHARGES ? scan(vm, m, 1, 0)
+                                     : scan(vm, m, !p->has_charges, 1) || run_chunk(vm, p->member_chunk, m, NULL, NULL))
+                return -1;
+        }
+        return 0;
+    case STEP_RANKS:
+    case STEP_TIERS:
+        for (uint32_t b = lo; b < hi;) {
+            uint32_t e = b + 1;
+            while (e < hi && in->members[e].branch == in->members[b].branch)
+                e++;
+            if (branch_phase(vm, b, e, keys, step == STEP_TIERS))
+                return -1;
+            b = e;
+        }
+        return 0;
+    default: /* the ranked and the final chunk */
+        for (uint32_t m = lo; m < hi; m++)
+            if (in->members[m].scored &&
+                run_chunk(vm, step == STEP_RANKED ? p->ranked_chunk : p->final_chunk, m, NULL, NULL))
+                return -1;
+        return 0;
+    }
+}
+
+#define JF_MAX_JOBS 64 /* threads at most */
+
+/* One thread's share of the evaluation. */
+typedef struct worker {
+    jf_vm vm;        /* a copy of the evaluator: the shared per-member arrays, its own scratch */
+    jf_error err;    /* its runtime error */
+    rankkey *keys;   /* its ranking scratch (one per member of its range) */
+    uint32_t lo;     /* its first member */
+    uint32_t hi;     /* after its last member */
+    int step;        /* the step to run */
+    int rc;          /* the step's result */
+} worker;
+
+/* The threads of an evaluation. A charge into a role holder outside the charging member's
+ * range lands in a proxy row of the slots (after the members' rows), one per (range, holder),
+ * through a copy of the input whose branches name the proxies; after the pass the proxies are
+ * added to the holders in proxy order. */
+typedef struct crew {
+    worker *w;          /* the workers, in member order */
+    uint32_t n;         /* how many */
+    int charges_par;    /* the charges pass may run in parallel */
+    uint32_t nprox;     /* proxy rows */
+    uint32_t *prox;     /* per proxy: the member it stands for */
+    jf_input in_ext;    /* the input with the proxies: members + proxies, remapped roles */
+    jf_member *members; /* in_ext's members (nmembers + nprox) */
+    jf_branch *branches;/* in_ext's branches */
+} crew;
+
+static void *worker_main(void *arg)
+{
+    worker *w = arg;
+    w->rc = run_step(&w->vm, w->step, w->lo, w->hi, w->keys);
+    return NULL;
+}
+
+static void crew_free(crew *c)
+{
+    for (uint32_t i = 0; c->w && i < c->n; i++) {
+        worker *w = &c->w[i];
+        free(w->vm.occ);
+        free(w->vm.qsum);
+        free(w->vm.rows);
+        free(w->vm.nth);
+        free(w->vm.refs);
+        jf_evcursor_close(w->vm.cur);
+        free(w->keys);
+    }
+    free(c->w);
+    free(c->prox);
+    free(c->members);
+    free(c->branches);
+    memset(c, 0, sizeof *c);
+}
+
+/* Is every slot a CHARGE adds to only ever added to (ACC) by the event chunks, never read or
+ * set there? Then where and when a charge lands does not change the sum. */
+static int charges_additive(const jf_program *p)
+{
+    uint8_t *charged = calloc((size_t)p->nslots + 1, 1);
+    int ok = charged != NULL;
+    for (int pass = 0; pass < 2 && ok; pass++)
+        for (uint32_t e = 0; e < p->nevents; e++) {
+            if (p->events[e].handler == JF_NONE)
+                continue;
+            const jf_chunk *ch = &p->chunks[p->events[e].handler];
+            for (uint32_t off = ch->start; off < ch->start + ch->len;) {
+                const jf_opinfo *oi = &jf_opinfo_table[p->code[off]];
+                uint32_t a1 = p->code[off + 1] | (uint32_t)p->code[off + 2] << 8;
+                if (pass == 0 && oi->operand == JF_A_CHARGE)
+                    charged[p->code[off + 3] | (uint32_t)p->code[off + 4] << 8] = 1;
+                if (pass == 1 && oi->operand == JF_A_SLOT && p->code[off] != JF_OP_ACC && charged[a1])
+                    ok = 0;
+                off += (uint32_t)jf_operand_size(oi->operand);
+            }
+        }
+    free(charged);
+    return ok;
+}
+
+/* Sets up proxies for the role holders outside their branch's range (see crew). */
+static int crew_proxies(jf_vm *vm, crew *c)
+{
+    const jf_input *in = vm->in;
+    uint32_t nb = in->nbranches, n = in->nmembers;
+    c->branches = malloc(((size_t)nb + 1) * sizeof *c->branches);
+    c->prox = malloc(((size_t)nb * 3 + 1) * sizeof *c->prox);
+    if (!c->branches || !c->prox)
+        return -1;
+    memcpy(c->branches, in->branches, (size_t)nb * sizeof *c->branches);
+    for (uint32_t i = 0; i < c->n; i++) {
+        uint32_t lo = c->w[i].lo, hi = c->w[i].hi, first = c->nprox;
+        for (uint32_t m = lo; m < hi; m++) {
+            if (m > lo && in->members[m].branch == in->members[m - 1].branch)
+                continue; /* each branch once */
+            jf_branch *b = &c->branches[in->members[m].branch];
+            for (int r = 0; r < 3; r++) {
+                int32_t t = b->role[r];
+                if (t < 0 || ((uint32_t)t >= lo && (uint32_t)t < hi) || !in->members[t].scored)
+                    continue;
+                uint32_t k = first;
+                while (k < c->nprox && c->prox[k] != (uint32_t)t)
+                    k++;
+                if (k == c->nprox)
+                    c->prox[c->nprox++] = (uint32_t)t;
+                b->role[r] = (int32_t)(n + k);
+            }
+        }
+    }
+    c->members = malloc(((size_t)n + c->nprox + 1) * sizeof *c->members);
+    jf_dec *slots = realloc(vm->slots, ((size_t)n + c->nprox + 1) * vm->nslots * sizeof *slots);
+    if (slots)
+        vm->slots = slots;
+    if (!c->members || !slots)
+        return -1;
+    memcpy(c->members, in->members, (size_t)n * sizeof *c->members);
+    for (uint32_t k = 0; k < c->nprox; k++)
+        c->members[n + k] = in->members[c->prox[k]];
+    c->in_ext = *in;
+    c->in_ext.members = c->members;
+    c->in_ext.branches = c->branches;
+    for (uint32_t i = 0; i < c->n; i++)
+        c->w[i].vm.slots = vm->slots;
+    return 0;
+}
+
+/* Adds the proxies' charges to their members, in proxy order; clears the proxies. */
+static int crew_merge_proxies(jf_vm *vm, crew *c)
+{
+    size_t n = vm->in->nmembers;
+    for (uint32_t k = 0; k < c->nprox; k++) {
+        jf_dec *src = vm->slots + (n + k) * vm->nslots, *dst = vm->slots + (size_t)c->prox[k] * vm->nslots;
+        for (uint32_t s = 0; s < vm->nslots; s++)
+            if (jf_dec_add(dst[s], src[s], &dst[s]) != JF_DEC_OK) {
+                vm->failed = 1;
+                return jf_error_set(vm->err, "arithmetic overflow adding charges (member %s, year %d)",
+                                    jf_input_str(vm->in, vm->in->members[c->prox[k]].id), vm->year);
+            }
+    }
+    return 0;
+}
+
+/* Splits the members into up to vm->jobs ranges of about equal work (members and events) at
+ * branch boundaries and sets up a worker for each. Fewer than two ranges: no crew. */
+static int crew_init(jf_vm *vm, crew *c)
+{
+    const jf_program *p = vm->prog;
+    const jf_input *in = vm->in;
+    uint32_t n = in->nmembers, nj = vm->jobs > JF_MAX_JOBS ? JF_MAX_JOBS : (uint32_t)vm->jobs;
+    uint32_t bounds[JF_MAX_JOBS + 1];
+    uint64_t total = 0, acc = 0;
+    memset(c, 0, sizeof *c);
+    for (uint32_t m = 0; m < n; m++)
+        total += 1 + (uint64_t)in->members[m].nevents;
+    uint32_t k = 1;
+    bounds[0] = 0;
+    for (uint32_t lo = 0; lo < n;) {
+        uint32_t hi = lo + 1;
+        while (hi < n && in->members[hi].branch == in->members[lo].branch)
+            hi++;
+        for (uint32_t m = lo; m < hi; m++)
+            acc += 1 + (uint64_t)in->members[m].nevents;
+        if (k < nj && hi < n && acc * nj >= total * k)
+            bounds[k++] = hi;
+        lo = hi;
+    }
+    bounds[k] = n;
+    if (k < 2)
+        return 0;
+    c->w = calloc(k, sizeof *c->w);
+    if (!c->w) {
+        vm->failed = 1;
+        return jf_error_set(vm->err, "out of memory");
+    }
+    c->n = k;
+    size_t ne = p->nevents ? p->nevents : 1;
+    for (uint32_t i = 0; i < k; i++) {
+        worker *w = &c->w[i];
+        w->vm = *vm;
+        w->vm.err = &w->err;
+        w->vm.failed = 0;
+        w->vm.trace_member = -1;
+        w->vm.refs = NULL;
+        w->vm.nrefs = w->vm.caprefs = 0;
+        w->vm.cur = NULL;
+        w->lo = bounds[i];
+        w->hi = bounds[i + 1];
+        w->vm.occ = calloc(ne * JF_PERIODS, sizeof *w->vm.occ);
+        w->vm.qsum = calloc(ne * JF_PERIODS, sizeof *w->vm.qsum);
+        w->vm.rows = calloc(ne * JF_PERIODS, sizeof *w->vm.rows);
+        w->vm.nth = calloc(ne, sizeof *w->vm.nth);
+        w->keys = malloc(((size_t)(w->hi - w->lo) + 1) * sizeof *w->keys);
+        if (!w->vm.occ || !w->vm.qsum || !w->vm.rows || !w->vm.nth || !w->keys ||
+            jf_evcursor_open(&w->vm.cur, in, p, w->lo, vm->err)) {
+            crew_free(c);
+            vm->failed = 1;
+            return jf_error_set(vm->err, "out of memory");
+        }
+    }
+    /* a CHARGE writes into a role holder's values: in parallel when every role holder is in
+     * its branch's range, or through proxies when charges only add up; else on one thread */
+    int local = 1;
+    for (uint32_t i = 0; i < k && p->has_charges; i++)
+        for (uint32_t m = c->w[i].lo; m < c->w[i].hi; m++)
+            for (int r = 0; r < 3; r++) {
+                int32_t t = in->branches[in->members[m].branch].role[r];
+                if (t >= 0 && in->members[t].scored && ((uint32_t)t < c->w[i].lo || (uint32_t)t >= c->w[i].hi))
+                    local = 0;
+            }
+    c->charges_par = local;
+    if (!local && charges_additive(p)) {
+        if (crew_proxies(vm, c)) {
+            crew_free(c);
+            vm->failed = 1;
+            return jf_error_set(vm->err, "out of memory");
+        }
+        c->charges_par = 1;
+    }
+    return 0;
+}
+
+/* Runs one step over every range, a thread each (the first on this one); the error kept is
+ * the one of the first range that failed: the first member in output order. */
+static int crew_step(jf_vm *vm, crew *c, int step)
+{
+    pthread_t th[JF_MAX_JOBS];
+    int started[JF_MAX_JOBS];
+    int proxies = step == STEP_CHARGES && c->nprox;
+    if (proxies)
+        fill_zero(vm->slots + (size_t)vm->in->nmembers * vm->nslots, (size_t)c->nprox * vm->nslots);
+    for (uint32_t i = 0; i < c->n; i++) {
+        worker *w = &c->w[i];
+        w->vm.in = proxies ? &c->in_ext : vm->in;
+        w->step = step;
+        w->vm.year = vm->year;
+        w->vm.failed = 0;
+        w->err.msg[0] = '\0';
+        w->rc = 0;
+        started[i] = i > 0 && pthread_create(&th[i], NULL, worker_main, w) == 0;
+    }
+    worker_main(&c->w[0]);
+    for (uint32_t i = 1; i < c->n; i++) {
+        if (started[i])
+            pthread_join(th[i], NULL);
+        else
+            worker_main(&c->w[i]); /* no thread to be had: run it here */
+    }
+    for (uint32_t i = 0; i < c->n; i++)
+        if (c->w[i].rc) {
+            vm->failed = 1;
+            return jf_error_set(vm->err, "%s", c->w[i].err.msg);
+        }
+    return proxies ? crew_merge_proxies(vm, c) : 0;
+}
+
+/* One step over all members: on the crew when there is one, else on this thread. */
+static int step_all(jf_vm *vm, crew *c, int step, rankkey *keys)
+{
+    if (c->n > 1 && (step != STEP_CHARGES || c->charges_par))
+        return crew_step(vm, c, step);
+    return run_step(vm, step, 0, vm->in->nmembers, keys);
+}
+
+static int run_year(jf_vm *vm, int year, crew *c)
 {
     const jf_program *p = vm->prog;
     const jf_input *in = vm->in;
@@ -559,48 +871,48 @@ static int run_year(jf_vm *vm, int year)
         vm->tier[m] = -1;
         vm->rank[m] = 0;
     }
-    if (p->has_charges) /* everyone's charges land before anyone's values are computed */
-        for (uint32_t m = 0; m < in->nmembers; m++)
-            if (in->members[m].scored && scan(vm, m, 1, 0))
-                return -1;
-    for (uint32_t m = 0; m < in->nmembers; m++) {
-        if (!in->members[m].scored)
-            continue;
-        if (scan(vm, m, !p->has_charges, 1) || run_chunk(vm, p->member_chunk, m, NULL, NULL))
-            return -1;
-    }
     rankkey *keys = malloc(((size_t)in->nmembers + 1) * sizeof *keys);
     if (!keys) {
         vm->failed = 1;
         return jf_error_set(vm->err, "out of memory");
     }
     int rc = 0;
-    for (int phase = 0; phase < 2 && rc == 0; phase++) {
-        for (uint32_t lo = 0; lo < in->nmembers && rc == 0;) {
-            uint32_t hi = lo + 1;
-            while (hi < in->nmembers && in->members[hi].branch == in->members[lo].branch)
-                hi++;
-            rc = branch_phase(vm, lo, hi, keys, phase);
-            lo = hi;
-        }
-        if (phase == 0 && rc == 0)
-            rc = policy_ranks(vm, keys);
-        if (phase == 0)
-            for (uint32_t m = 0; m < in->nmembers && rc == 0; m++)
-                if (in->members[m].scored)
-                    rc = run_chunk(vm, p->ranked_chunk, m, NULL, NULL);
-    }
+    if (p->has_charges)
+        rc = step_all(vm, c, STEP_CHARGES, keys);
+    if (rc == 0)
+        rc = step_all(vm, c, STEP_VALUES, keys);
+    if (rc == 0)
+        rc = step_all(vm, c, STEP_RANKS, keys);
+    if (rc == 0) /* organisation ranks need every member's values: one thread, after the rest */
+        rc = policy_ranks(vm, keys);
+    if (rc == 0)
+        rc = step_all(vm, c, STEP_RANKED, keys);
+    if (rc == 0)
+        rc = step_all(vm, c, STEP_TIERS, keys);
+    if (rc == 0)
+        rc = step_all(vm, c, STEP_FINAL, keys);
     free(keys);
-    for (uint32_t m = 0; m < in->nmembers && rc == 0; m++)
-        if (in->members[m].scored)
-            rc = run_chunk(vm, p->final_chunk, m, NULL, NULL);
     return rc;
+}
+
+/* The crew for vm->jobs (none for one job or while explaining). */
+static int crew_for(jf_vm *vm, crew *c)
+{
+    memset(c, 0, sizeof *c);
+    if (vm->jobs > 1 && vm->trace_member < 0)
+        return crew_init(vm, c);
+    return 0;
 }
 
 int jf_vm_run_seeded(jf_vm *vm, int year)
 {
     vm->ntrace = 0;
-    return run_year(vm, year);
+    crew c;
+    if (crew_for(vm, &c))
+        return -1;
+    int rc = run_year(vm, year, &c);
+    crew_free(&c);
+    return rc;
 }
 
 int jf_vm_run(jf_vm *vm, int year)
@@ -613,15 +925,19 @@ int jf_vm_run(jf_vm *vm, int year)
     for (uint32_t m = 0; m < in->nmembers; m++)
         vm->prev_tier[m] = -1;
     vm->ntrace = 0;
-    for (int y = first; y <= year; y++) {
-        if (run_year(vm, y))
-            return -1;
-        if (y < year) {
+    crew c;
+    if (crew_for(vm, &c))
+        return -1;
+    int rc = 0;
+    for (int y = first; y <= year && rc == 0; y++) {
+        rc = run_year(vm, y, &c);
+        if (rc == 0 && y < year) {
             memcpy(vm->prev, vm->slots, (size_t)in->nmembers * vm->nslots * sizeof *vm->prev);
             memcpy(vm->prev_tier, vm->tier, (size_t)in->nmembers * sizeof *vm->tier);
         }
     }
-    return 0;
+    crew_free(&c);
+    return rc;
 }
 
 jf_result jf_vm_result(const jf_vm *vm, uint32_t m)

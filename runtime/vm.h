@@ -4,7 +4,15 @@
  * feeding per-code totals and the per-occurrence event chunks; then the member chunk
  * computes the values; per branch, ranks and tier rules (with quotas) are decided; then the
  * final chunk records outcomes. Earlier years are evaluated first when the policy reads
- * previous(). Nothing is allocated per event.
+ * previous(). Nothing is allocated per event. Events come through a jf_evcursor, member by
+ * member, so a spilled input (jf_input_load_streaming) is read from its runs.
+ *
+ * With jobs > 1 the members are split into contiguous ranges at branch boundaries, one per
+ * thread; each thread has its own scratch and event cursor and writes only its members'
+ * values. Charges land in a role holder's values: in parallel when every branch's role holders
+ * are in the same range as the branch, otherwise that pass runs on one thread. Organisation
+ * ranks run on one thread between the passes. Results and errors are those of jobs = 1: the
+ * error reported is the one of the first member in output order.
  */
 #ifndef JF_VM_H
 #define JF_VM_H
@@ -75,6 +83,8 @@ typedef struct jf_vm {
     uint32_t captrace;      /* allocated */
     jf_error *err;          /* where runtime errors go */
     int failed;             /* a runtime error happened */
+    struct jf_evcursor *cur;/* this evaluator's reader of members' events */
+    int jobs;               /* threads to evaluate with (set before jf_vm_run; 0 or 1: one) */
 } jf_vm;
 
 int jf_vm_init(jf_vm *vm, const jf_program *p, const jf_input *in, jf_error *err);
