@@ -51,14 +51,23 @@ static i128 pow10_128(int n) {
 /* Magnitude of a signed 128-bit value; caller guarantees x != INT128_MIN. */
 static u128 abs128(i128 x) { return x < 0 ? (u128)(-x) : (u128)x; }
 
-/* Greatest common divisor of two 64-bit magnitudes (Euclid). */
+/* Greatest common divisor of two 64-bit magnitudes (binary: shifts and subtractions, no
+ * division instruction); gcd(0, b) = b. */
 static uint64_t gcd64(uint64_t a, uint64_t b) {
-    while (b != 0) {
-        uint64_t t = a % b;
-        a = b;
-        b = t;
-    }
-    return a;
+    if (a == 0) return b;
+    if (b == 0) return a;
+    int shift = __builtin_ctzll(a | b);
+    a >>= __builtin_ctzll(a);
+    do {
+        b >>= __builtin_ctzll(b);
+        if (a > b) {
+            uint64_t t = a;
+            a = b;
+            b = t;
+        }
+        b -= a;
+    } while (b != 0);
+    return a << shift;
 }
 
 /* Greatest common divisor of two 128-bit magnitudes; drops to 64-bit steps once both fit. */
@@ -74,6 +83,14 @@ static u128 gcd128(u128 a, u128 b) {
 
 /* Stores n/d reduced to lowest terms with a positive denominator, or reports why not.
  * Requires |n|, |d| < 2^127 (true for every sum or product of two int64 values). */
+/* n/d in lowest terms for d > 0 (any n, INT64_MIN included): 64-bit only, never fails. */
+static void make64(int64_t n, int64_t d, jf_dec *out) {
+    uint64_t un = n < 0 ? 0 - (uint64_t)n : (uint64_t)n;
+    uint64_t g = gcd64(un, (uint64_t)d); /* >= 1 since d > 0; divides both exactly */
+    out->num = g == 1 ? n : n / (int64_t)g; /* g <= d <= INT64_MAX; n / g never overflows */
+    out->den = d / (int64_t)g;
+}
+
 static jf_dec_status make(i128 n, i128 d, jf_dec *out) {
     if (d == 0) return JF_DEC_DIVZERO;
     bool neg = (n < 0) != (d < 0);
@@ -86,8 +103,13 @@ static jf_dec_status make(i128 n, i128 d, jf_dec *out) {
     }
     if (ud != 1) {
         u128 g = gcd128(un, ud);
-        un /= g;
-        ud /= g;
+        if ((un >> 64) == 0 && (ud >> 64) == 0) { /* 64-bit division, not a __udivti3 call */
+            un = (uint64_t)un / (uint64_t)g;
+            ud = (uint64_t)ud / (uint64_t)g;
+        } else {
+            un /= g;
+            ud /= g;
+        }
     }
     if (ud > (u128)INT64_MAX) return JF_DEC_OVERFLOW;
     if (neg) {
@@ -100,12 +122,6 @@ static jf_dec_status make(i128 n, i128 d, jf_dec *out) {
     }
     out->den = (int64_t)ud;
     return JF_DEC_OK;
-}
-
-/* The integer v as a rational v/1. */
-jf_dec jf_dec_int(int64_t v) {
-    jf_dec d = {v, 1};
-    return d;
 }
 
 /* True when c is an ASCII decimal digit (locale-independent, unlike isdigit). */
@@ -169,27 +185,44 @@ jf_dec_status jf_dec_parse(const char *s, size_t len, bool allow_sign, jf_dec *o
     return make(n, pow10_128((int)frac_len), out);
 }
 
-/* a + b exactly. */
-jf_dec_status jf_dec_add(jf_dec a, jf_dec b, jf_dec *out) {
+/* a + b exactly, for the cases the inline jf_dec_add in decimal.h leaves here. Each fast
+ * path works in int64 with overflow-checked steps; when any step overflows it falls through
+ * to the 128-bit path, which decides exactly whether the reduced result fits. */
+jf_dec_status jf_dec_add_slow(jf_dec a, jf_dec b, jf_dec *out) {
+    int64_t n, t, d;
     if (a.den == 1 && b.den == 1) {
-        int64_t r;
-        if (__builtin_add_overflow(a.num, b.num, &r)) return JF_DEC_OVERFLOW;
-        out->num = r;
+        if (__builtin_add_overflow(a.num, b.num, &n)) return JF_DEC_OVERFLOW; /* exact: n/1 */
+        out->num = n;
         out->den = 1;
         return JF_DEC_OK;
     }
-    if (a.den == b.den) return make((i128)a.num + b.num, a.den, out);
+    if (a.den == 1 || b.den == 1) {
+        /* i + p/q = (i*q + p)/q, already in lowest terms: gcd(i*q + p, q) = gcd(p, q) = 1 */
+        jf_dec i = a.den == 1 ? a : b, f = a.den == 1 ? b : a;
+        if (!__builtin_mul_overflow(i.num, f.den, &t) && !__builtin_add_overflow(t, f.num, &n)) {
+            out->num = n;
+            out->den = f.den;
+            return JF_DEC_OK;
+        }
+    } else if (a.den == b.den) {
+        if (!__builtin_add_overflow(a.num, b.num, &n)) {
+            make64(n, a.den, out);
+            return JF_DEC_OK;
+        }
+        return make((i128)a.num + b.num, a.den, out);
+    } else if (!__builtin_mul_overflow(a.num, b.den, &n) && !__builtin_mul_overflow(b.num, a.den, &t) &&
+               !__builtin_add_overflow(n, t, &n) && !__builtin_mul_overflow(a.den, b.den, &d)) {
+        make64(n, d, out);
+        return JF_DEC_OK;
+    }
     return make((i128)a.num * b.den + (i128)b.num * a.den, (i128)a.den * b.den, out);
 }
 
-/* a - b exactly. */
+/* a - b exactly: a + (-b), unless -b itself does not fit (b.num == INT64_MIN). */
 jf_dec_status jf_dec_sub(jf_dec a, jf_dec b, jf_dec *out) {
-    if (a.den == 1 && b.den == 1) {
-        int64_t r;
-        if (__builtin_sub_overflow(a.num, b.num, &r)) return JF_DEC_OVERFLOW;
-        out->num = r;
-        out->den = 1;
-        return JF_DEC_OK;
+    if (b.num != INT64_MIN) {
+        b.num = -b.num;
+        return jf_dec_add(a, b, out);
     }
     if (a.den == b.den) return make((i128)a.num - b.num, a.den, out);
     return make((i128)a.num * b.den - (i128)b.num * a.den, (i128)a.den * b.den, out);
@@ -197,11 +230,15 @@ jf_dec_status jf_dec_sub(jf_dec a, jf_dec b, jf_dec *out) {
 
 /* a * b exactly. */
 jf_dec_status jf_dec_mul(jf_dec a, jf_dec b, jf_dec *out) {
+    int64_t n, d;
     if (a.den == 1 && b.den == 1) {
-        int64_t r;
-        if (__builtin_mul_overflow(a.num, b.num, &r)) return JF_DEC_OVERFLOW;
-        out->num = r;
+        if (__builtin_mul_overflow(a.num, b.num, &n)) return JF_DEC_OVERFLOW; /* exact: n/1 */
+        out->num = n;
         out->den = 1;
+        return JF_DEC_OK;
+    }
+    if (!__builtin_mul_overflow(a.num, b.num, &n) && !__builtin_mul_overflow(a.den, b.den, &d)) {
+        make64(n, d, out);
         return JF_DEC_OK;
     }
     return make((i128)a.num * b.num, (i128)a.den * b.den, out);
@@ -210,6 +247,12 @@ jf_dec_status jf_dec_mul(jf_dec a, jf_dec b, jf_dec *out) {
 /* a / b exactly; JF_DEC_DIVZERO when b is zero. */
 jf_dec_status jf_dec_div(jf_dec a, jf_dec b, jf_dec *out) {
     if (b.num == 0) return JF_DEC_DIVZERO;
+    int64_t n, d;
+    /* the sign goes to the numerator: only a positive divisor numerator takes the fast path */
+    if (b.num > 0 && !__builtin_mul_overflow(a.num, b.den, &n) && !__builtin_mul_overflow(a.den, b.num, &d)) {
+        make64(n, d, out);
+        return JF_DEC_OK;
+    }
     return make((i128)a.num * b.den, (i128)a.den * b.num, out);
 }
 
@@ -263,24 +306,12 @@ jf_dec_status jf_dec_round(jf_dec a, int places, jf_dec *out) {
     return make(n, POW10[places], out);
 }
 
-/* -1, 0 or 1 as a <, ==, > b; exact by 128-bit cross-multiplication. */
-int jf_dec_cmp(jf_dec a, jf_dec b) {
-    i128 l, r;
-    if (a.den == b.den) {
-        l = a.num;
-        r = b.num;
-    } else {
-        l = (i128)a.num * b.den;
-        r = (i128)b.num * a.den;
-    }
+/* -1, 0 or 1 as a <, ==, > b when the denominators differ (jf_dec_cmp in decimal.h handles
+ * equal ones); exact by 128-bit cross-multiplication. */
+int jf_dec_cmp_slow(jf_dec a, jf_dec b) {
+    i128 l = (i128)a.num * b.den, r = (i128)b.num * a.den;
     return (l > r) - (l < r);
 }
-
-/* True when a == 0. */
-bool jf_dec_is_zero(jf_dec a) { return a.num == 0; }
-
-/* True when a is a whole number. */
-bool jf_dec_is_int(jf_dec a) { return a.den == 1; }
 
 /* Writes the decimal digits of v (no sign) to buf, returns the count. */
 static size_t put_u128(u128 v, char *buf) {

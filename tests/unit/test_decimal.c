@@ -325,6 +325,158 @@ static void test_mul_div_neg_overflow(void **state) {
     assert_dec(r, 0, 1);
 }
 
+/* The int64 fast paths (integer + fraction, equal denominators, cross products that fit)
+ * give the same reduced values as the 128-bit path, and fall back to it whenever an int64
+ * step overflows: overflow is still reported exactly when the reduced result does not fit. */
+static void test_fast_paths(void **state) {
+    (void)state;
+    jf_dec r = UNTOUCHED;
+    /* integer + fraction: (i*q + p)/q is already reduced, either order, either sign */
+    assert_int_equal(jf_dec_add(jf_dec_int(3), D(1, 2), &r), JF_DEC_OK);
+    assert_dec(r, 7, 2);
+    assert_int_equal(jf_dec_add(D(1, 2), jf_dec_int(-3), &r), JF_DEC_OK);
+    assert_dec(r, -5, 2);
+    assert_int_equal(jf_dec_add(jf_dec_int(1), D(1, 5), &r), JF_DEC_OK); /* 1 + 20% */
+    assert_dec(r, 6, 5);
+    /* 2^62 * 2 overflows int64 but 2^62 - 1/2 = (2^63 - 1)/2 fits */
+    assert_int_equal(jf_dec_add(jf_dec_int(4611686018427387904LL), D(-1, 2), &r), JF_DEC_OK);
+    assert_dec(r, INT64_MAX, 2);
+    /* (2^62 - 1) + 1/2 = (2^63 - 1)/2 fits; (2^62 - 1) + 3/2 = (2^63 + 1)/2 does not */
+    assert_int_equal(jf_dec_add(jf_dec_int(4611686018427387903LL), D(1, 2), &r), JF_DEC_OK);
+    assert_dec(r, INT64_MAX, 2);
+    r = UNTOUCHED;
+    assert_int_equal(jf_dec_add(jf_dec_int(4611686018427387903LL), D(3, 2), &r), JF_DEC_OVERFLOW);
+    assert_untouched(r);
+    /* MIN - 1/2 = (-2^64 - 1)/2 */
+    assert_int_equal(jf_dec_add(jf_dec_int(INT64_MIN), D(-1, 2), &r), JF_DEC_OVERFLOW);
+    assert_untouched(r);
+
+    /* equal denominators, reduced by a 64-bit gcd */
+    assert_int_equal(jf_dec_add(D(1, 6), D(1, 6), &r), JF_DEC_OK);
+    assert_dec(r, 1, 3);
+    assert_int_equal(jf_dec_add(D(3, 8), D(1, 8), &r), JF_DEC_OK);
+    assert_dec(r, 1, 2);
+    assert_int_equal(jf_dec_add(D(5, 6), D(5, 6), &r), JF_DEC_OK);
+    assert_dec(r, 5, 3);
+    /* numerators summing to exactly MIN: -(2^63 - 1)/3 - 1/3 = -2^63/3 (already reduced) */
+    assert_int_equal(jf_dec_add(D(INT64_MIN + 1, 3), D(-1, 3), &r), JF_DEC_OK);
+    assert_dec(r, INT64_MIN, 3);
+    /* ... and reducing from MIN: -(2^62 + 1)/4 - (2^62 - 1)/4 = -2^63/4 = -2^61 */
+    assert_int_equal(jf_dec_add(D(-4611686018427387905LL, 4), D(-4611686018427387903LL, 4), &r), JF_DEC_OK);
+    assert_dec(r, -2305843009213693952LL, 1);
+    /* numerator sum beyond int64 that reduces back: -MAX/2 - MAX/2 = -MAX */
+    assert_int_equal(jf_dec_add(D(-INT64_MAX, 2), D(-INT64_MAX, 2), &r), JF_DEC_OK);
+    assert_dec(r, -INT64_MAX, 1);
+
+    /* different denominators: cross products in int64 */
+    assert_int_equal(jf_dec_add(D(6, 5), D(1, 10), &r), JF_DEC_OK); /* 12/10 + 1/10 */
+    assert_dec(r, 13, 10);
+    assert_int_equal(jf_dec_add(D(-1, 4), D(1, 6), &r), JF_DEC_OK); /* -3/12 + 2/12 */
+    assert_dec(r, -1, 12);
+    /* denominator product 3 * 2^64 overflows; the sum 4/(3 * 2^32) reduces to 1/(3 * 2^30) */
+    assert_int_equal(jf_dec_add(D(1, 4294967296LL), D(1, 12884901888LL), &r), JF_DEC_OK);
+    assert_dec(r, 1, 3221225472LL);
+    /* subtraction of MIN takes the 128-bit path: -1 - MIN = MAX */
+    assert_int_equal(jf_dec_sub(jf_dec_int(-1), jf_dec_int(INT64_MIN), &r), JF_DEC_OK);
+    assert_dec(r, INT64_MAX, 1);
+    /* 1/2 - MIN/3 = (3 + 2^64)/6 */
+    r = UNTOUCHED;
+    assert_int_equal(jf_dec_sub(D(1, 2), D(INT64_MIN, 3), &r), JF_DEC_OVERFLOW);
+    assert_untouched(r);
+    /* sub by negating: 13/10 - 1/10 = 6/5; 1/2 - 1/3 = 1/6 */
+    assert_int_equal(jf_dec_sub(D(13, 10), D(1, 10), &r), JF_DEC_OK);
+    assert_dec(r, 6, 5);
+    assert_int_equal(jf_dec_sub(D(1, 2), D(1, 3), &r), JF_DEC_OK);
+    assert_dec(r, 1, 6);
+
+    /* products: 5 * 13/10 = 13/2; 6/5 * 5/6 = 1; -13/10 * 1/10 = -13/100 */
+    assert_int_equal(jf_dec_mul(jf_dec_int(5), D(13, 10), &r), JF_DEC_OK);
+    assert_dec(r, 13, 2);
+    assert_int_equal(jf_dec_mul(D(6, 5), D(5, 6), &r), JF_DEC_OK);
+    assert_dec(r, 1, 1);
+    assert_int_equal(jf_dec_mul(D(-13, 10), D(1, 10), &r), JF_DEC_OK);
+    assert_dec(r, -13, 100);
+    /* denominator product 2^62 * 3^20 overflows; 2^40/(2^62 * 3^20) = 1/(2^22 * 3^20) */
+    assert_int_equal(jf_dec_mul(D(1, 4611686018427387904LL), D(1099511627776LL, 3486784401LL), &r), JF_DEC_OK);
+    assert_dec(r, 1, 14624633760251904LL);
+    /* MIN * 1/2 = -2^62 through the int64 path */
+    assert_int_equal(jf_dec_mul(jf_dec_int(INT64_MIN), D(1, 2), &r), JF_DEC_OK);
+    assert_dec(r, -4611686018427387904LL, 1);
+
+    /* quotients: (1/2) / (3/4) = 2/3; (1/2^32) / ((2^32 + 1)/2^32) = 1/(2^32 + 1) */
+    assert_int_equal(jf_dec_div(D(1, 2), D(3, 4), &r), JF_DEC_OK);
+    assert_dec(r, 2, 3);
+    assert_int_equal(jf_dec_div(D(1, 4294967296LL), D(4294967297LL, 4294967296LL), &r), JF_DEC_OK);
+    assert_dec(r, 1, 4294967297LL);
+    /* MIN / (1/2) = -2^64 */
+    r = UNTOUCHED;
+    assert_int_equal(jf_dec_div(jf_dec_int(INT64_MIN), D(1, 2), &r), JF_DEC_OVERFLOW);
+    assert_untouched(r);
+    /* MIN / 2 through the int64 path, MIN / 4 likewise */
+    assert_int_equal(jf_dec_div(jf_dec_int(INT64_MIN), jf_dec_int(4), &r), JF_DEC_OK);
+    assert_dec(r, -2305843009213693952LL, 1);
+}
+
+__extension__ typedef __int128 t128; /* reference arithmetic for the differential test */
+
+/* Reference: n/d reduced with Euclid in 128 bits; false when it does not fit (or d == 0). */
+static bool ref_make(t128 n, t128 d, jf_dec *out) {
+    if (d == 0) return false;
+    if (d < 0) { n = -n; d = -d; }
+    t128 a = n < 0 ? -n : n, b = d;
+    while (b != 0) { t128 t = a % b; a = b; b = t; }
+    if (a > 1) { n /= a; d /= a; }
+    if (n < INT64_MIN || n > INT64_MAX || d > INT64_MAX) return false;
+    out->num = (int64_t)n;
+    out->den = (int64_t)d;
+    return true;
+}
+
+/* A reduced random value: small fractions like the rulesets use, and values near the limits. */
+static jf_dec rand_dec(uint64_t *seed) {
+    static const int64_t big[] = {INT64_MAX, INT64_MIN, INT64_MAX - 1, INT64_MIN + 1, 4611686018427387904LL,
+                                  3037000499LL, 4294967296LL, 1, 0, -1, 2, 10, 100, 3};
+    jf_dec v;
+    for (;;) {
+        *seed = *seed * 6364136223846793005ULL + 1442695040888963407ULL;
+        uint64_t r = *seed >> 11;
+        int64_t n = (r & 3) == 0 ? big[(r >> 2) % 14] : (int64_t)((r >> 2) % 2001) - 1000;
+        int64_t d = (r & 48) == 0 ? big[(r >> 20) % 8 + 6] : (int64_t)((r >> 20) % 40) + 1;
+        if (d <= 0) d = (r & 64) ? INT64_MAX : 7;
+        if (ref_make(n, d, &v)) return v;
+    }
+}
+
+/* add, sub, mul, div and cmp agree with plain 128-bit arithmetic on 200,000 random pairs. */
+static void test_differential(void **state) {
+    (void)state;
+    uint64_t seed = 12345;
+    for (int i = 0; i < 200000; i++) {
+        jf_dec a = rand_dec(&seed), b = rand_dec(&seed), want, got;
+        for (int op = 0; op < 4; op++) {
+            t128 n = op == 0 ? (t128)a.num * b.den + (t128)b.num * a.den
+                   : op == 1 ? (t128)a.num * b.den - (t128)b.num * a.den
+                   : op == 2 ? (t128)a.num * b.num : (t128)a.num * b.den;
+            t128 d = op < 3 ? (t128)a.den * b.den : (t128)a.den * b.num;
+            bool fits = ref_make(n, d, &want);
+            got = UNTOUCHED;
+            jf_dec_status st = op == 0 ? jf_dec_add(a, b, &got) : op == 1 ? jf_dec_sub(a, b, &got)
+                             : op == 2 ? jf_dec_mul(a, b, &got) : jf_dec_div(a, b, &got);
+            if (op == 3 && b.num == 0) {
+                assert_int_equal(st, JF_DEC_DIVZERO);
+            } else if (fits) {
+                assert_int_equal(st, JF_DEC_OK);
+                assert_dec(got, want.num, want.den);
+            } else {
+                assert_int_equal(st, JF_DEC_OVERFLOW);
+                assert_untouched(got);
+            }
+        }
+        t128 l = (t128)a.num * b.den, r = (t128)b.num * a.den;
+        assert_int_equal(jf_dec_cmp(a, b), (l > r) - (l < r));
+    }
+}
+
 /* ---------------------------------------------------------------- comparison */
 
 /* Comparison is exact, even for near values and extreme operands. */
@@ -538,6 +690,8 @@ int main(void) {
         cmocka_unit_test(test_div_by_zero),
         cmocka_unit_test(test_add_sub_overflow),
         cmocka_unit_test(test_mul_div_neg_overflow),
+        cmocka_unit_test(test_fast_paths),
+        cmocka_unit_test(test_differential),
         cmocka_unit_test(test_cmp),
         cmocka_unit_test(test_predicates),
         cmocka_unit_test(test_floor),
