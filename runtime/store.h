@@ -17,7 +17,7 @@
 
 /* An open store. */
 typedef struct jf_store {
-    struct sqlite3 *db; /* the connection (WAL, foreign keys on, synchronous=FULL) */
+    struct sqlite3 *db; /* the connection (WAL, foreign keys on but for an import's own rows, synchronous=FULL) */
     const char *path;   /* the database file, for messages */
 } jf_store;
 
@@ -64,6 +64,10 @@ int jf_store_query(jf_store *s, const char *sql, const char *const *params, int 
 /* Runs a statement (INSERT/UPDATE) with text parameters; *rowid gets the last insert id. */
 int jf_store_exec(jf_store *s, const char *sql, const char *const *params, int nparams,
                   int64_t *rowid, jf_error *err);
+/* Runs one statement `nrows` times, prepared once: `row` fills the `nparams` text parameters
+ * of row i (NULL binds SQL NULL; they need only last until the next call). */
+int jf_store_exec_rows(jf_store *s, const char *sql, int nparams, size_t nrows,
+                       int (*row)(void *ctx, size_t i, const char **params), void *ctx, jf_error *err);
 int jf_store_begin(jf_store *s, jf_error *err);
 int jf_store_commit(jf_store *s, jf_error *err);
 void jf_store_rollback(jf_store *s);
