@@ -855,13 +855,13 @@ static void spill_free(jf_evspill *s)
     free(s);
 }
 
-#define CUR_READ 64 /* events read ahead per run by a cursor */
+#define CUR_AHEAD 8192 /* events a cursor reads ahead over all runs (32 to 1024 a run) */
 
 /* A cursor's place in one run. */
 typedef struct runcur {
     uint64_t next; /* file index of the next event to read into buf */
     uint64_t end;  /* file index after the run's last event */
-    jf_event *buf; /* events read ahead (CUR_READ) */
+    jf_event *buf; /* events read ahead (the cursor's `per` of them) */
     uint32_t bi;   /* next one in buf */
     uint32_t bn;   /* how many in buf */
 } runcur;
@@ -871,6 +871,7 @@ struct jf_evcursor {
     const jf_program *p;   /* its policy (input rules) */
     runcur *runs;          /* one per run (spilled input) */
     uint32_t nruns;        /* how many */
+    uint32_t per;          /* events read ahead per run */
     jf_event *ahead;       /* the runs' read-ahead buffers */
     jf_event *block;       /* the current member's events */
     uint32_t blockcap;     /* entries allocated in block */
@@ -928,14 +929,16 @@ int jf_evcursor_open(jf_evcursor **out, const jf_input *in, const jf_program *p,
     if (in->spill) {
         c->fd = fileno(in->spill->file);
         c->nruns = in->spill->nruns;
+        c->per = c->nruns ? CUR_AHEAD / c->nruns : 1024;
+        c->per = c->per < 32 ? 32 : c->per > 1024 ? 1024 : c->per;
         c->runs = calloc((size_t)c->nruns + 1, sizeof *c->runs);
-        c->ahead = malloc(((size_t)c->nruns * CUR_READ + 1) * sizeof *c->ahead);
+        c->ahead = malloc(((size_t)c->nruns * c->per + 1) * sizeof *c->ahead);
         if (!c->runs || !c->ahead) {
             jf_evcursor_close(c);
             return jf_error_set(err, "out of memory");
         }
         for (uint32_t r = 0; r < c->nruns; r++)
-            c->runs[r].buf = c->ahead + (size_t)r * CUR_READ;
+            c->runs[r].buf = c->ahead + (size_t)r * c->per;
         jf_evcursor_rewind(c, first);
     }
     *out = c;
@@ -971,7 +974,7 @@ static int cursor_fill(jf_evcursor *c, uint32_t m, uint32_t *n, jf_error *err)
             if (rc->bi == rc->bn) {
                 if (rc->next == rc->end)
                     break;
-                uint32_t want = rc->end - rc->next < CUR_READ ? (uint32_t)(rc->end - rc->next) : CUR_READ;
+                uint32_t want = rc->end - rc->next < c->per ? (uint32_t)(rc->end - rc->next) : c->per;
                 if (read_events(c->fd, rc->buf, rc->next, want))
                     return jf_error_set(err, "cannot read the temp file of events: %s", strerror(errno ? errno : EIO));
                 rc->next += want;
@@ -995,7 +998,10 @@ static int cursor_fill(jf_evcursor *c, uint32_t m, uint32_t *n, jf_error *err)
             c->block[k++] = *e;
         }
     }
-    if (k > 1)
+    uint32_t i = 1; /* runs in file order are often in date order already */
+    while (i < k && cmp_block_event(&c->block[i - 1], &c->block[i]) <= 0)
+        i++;
+    if (i < k)
         qsort(c->block, k, sizeof *c->block, cmp_block_event);
     *n = k;
     return 0;

@@ -10,6 +10,10 @@
 #               keep their relative order, since the contract orders them by file row)
 #   cols        every file with all its columns permuted, header included
 #   rows+cols   both at once (csv, and json against the original's json)
+#   spill       the original files and rows+cols with JIFEN_RUN_EVENTS=7 (a test-only setting:
+#               events spilled to the temp file in sorted runs of 7 and merged back)
+#   jobs N      --jobs 2 and --jobs 3 (threads over branch ranges), and --jobs 2 with the spill,
+#               on the original files
 #   store       `db init`, `db policy … --from`, `import`, `eval --format csv` for every year in
 #               ascending order (history read from last year's stored run), then the last year
 #               again (an identical run: nothing new stored, same output)
@@ -51,14 +55,18 @@ compare() {
     fi
 }
 
-# run_files DIR YEAR FORMAT OUTFILE: jifen run over the files in DIR; prints the exit status
+# run_files DIR YEAR FORMAT OUTFILE [ARG...]: jifen run over the files in DIR (with the extra
+# arguments; RUNS, when set, is passed as JIFEN_RUN_EVENTS); prints the exit status
+RUNS=
 run_files() {
-    if [ -f "$1/branches.csv" ]; then
-        "$BIN" run "$POLICY" --members "$1/members.csv" --events "$1/events.csv" \
-            --branches "$1/branches.csv" --year "$2" --format "$3" >"$4" 2>"$4.err"
+    _d=$1 _y=$2 _f=$3 _o=$4
+    shift 4
+    if [ -f "$_d/branches.csv" ]; then
+        JIFEN_RUN_EVENTS=$RUNS "$BIN" run "$POLICY" --members "$_d/members.csv" --events "$_d/events.csv" \
+            --branches "$_d/branches.csv" --year "$_y" --format "$_f" "$@" >"$_o" 2>"$_o.err"
     else
-        "$BIN" run "$POLICY" --members "$1/members.csv" --events "$1/events.csv" \
-            --year "$2" --format "$3" >"$4" 2>"$4.err"
+        JIFEN_RUN_EVENTS=$RUNS "$BIN" run "$POLICY" --members "$_d/members.csv" --events "$_d/events.csv" \
+            --year "$_y" --format "$_f" "$@" >"$_o" 2>"$_o.err"
     fi
     echo $?
 }
@@ -110,6 +118,18 @@ for dir in tests/schemes/*/; do
         done
         rc=$(run_files "$W/both" "$y" json "$W/both-$y.json")
         compare "$name $y rows+cols json" "$W/ref-$y.json" "$W/both-$y.json" "$rc"
+        RUNS=7
+        rc=$(run_files "$dir" "$y" csv "$W/spill-$y.csv")
+        compare "$name $y spill" "$W/ref-$y.csv" "$W/spill-$y.csv" "$rc"
+        rc=$(run_files "$W/both" "$y" csv "$W/spillb-$y.csv")
+        compare "$name $y rows+cols spill" "$W/ref-$y.csv" "$W/spillb-$y.csv" "$rc"
+        rc=$(run_files "$dir" "$y" csv "$W/spillj-$y.csv" --jobs 2)
+        compare "$name $y spill jobs 2" "$W/ref-$y.csv" "$W/spillj-$y.csv" "$rc"
+        RUNS=
+        for j in 2 3; do
+            rc=$(run_files "$dir" "$y" csv "$W/jobs$j-$y.csv" --jobs $j)
+            compare "$name $y jobs $j" "$W/ref-$y.csv" "$W/jobs$j-$y.csv" "$rc"
+        done
     done
 
     # the store: original files, years ascending, then the last year again
