@@ -7,8 +7,8 @@
  * bounds checks: every run stops on a byte-class table lookup, and the sentinel is told
  * apart from a real NUL in the data by its position. When the parser reaches the sentinel
  * before the end of the file, the window is refilled and the record read again. One pass per
- * record validates UTF-8, counts physical lines and copies the unquoted field bytes into
- * a reusable buffer (one memcpy per run between escapes; an unquoted field is one run).
+ * record validates UTF-8, counts physical lines and unquotes the fields in place in the window
+ * (a NUL on each delimiter; only a quoted field with "" escapes moves bytes).
  */
 #include "csv.h"
 #include <errno.h>
@@ -38,9 +38,7 @@ struct jf_csv {
     int eof;               /* the whole file is in the window */
     size_t pos;            /* offset of the next unread byte in data */
     unsigned long line;    /* 1-based physical line of data[pos] */
-    char *buf;             /* current record's unquoted fields, each NUL-terminated */
-    size_t bufcap;         /* allocated bytes in buf */
-    jf_csv_field *fields;  /* current record's field views into buf */
+    jf_csv_field *fields;  /* current record's field views into data (unquoted in place) */
     size_t fieldcap;       /* allocated entries in fields */
     int failed;            /* set once an error was reported; later calls repeat it */
     jf_error error;        /* the message of that error */
@@ -99,25 +97,6 @@ static int fail(jf_csv *c, jf_error *err, unsigned long line, const char *reason
     c->failed = 1;
     snprintf(c->error.msg, sizeof c->error.msg, "%s:%lu: %s", c->name, line, reason);
     return jf_error_set(err, "%s", c->error.msg);
-}
-
-/* Makes room in buf for `need` bytes; returns 0, or -1 when memory runs out. */
-static int buf_reserve(jf_csv *c, size_t need)
-{
-    if (need <= c->bufcap)
-        return 0;
-    size_t cap = c->bufcap ? c->bufcap : 256;
-    while (cap < need) {
-        if (cap > SIZE_MAX / 2)
-            return -1;
-        cap *= 2;
-    }
-    char *p = realloc(c->buf, cap);
-    if (!p)
-        return -1;
-    c->buf = p;
-    c->bufcap = cap;
-    return 0;
 }
 
 /* Builds a reader that takes ownership of data (len bytes + sentinel room) and name. */
@@ -318,7 +297,6 @@ void jf_csv_close(jf_csv *c)
         fclose(c->file);
     free(c->name);
     free(c->data);
-    free(c->buf);
     free(c->fields);
     free(c);
 }
@@ -328,19 +306,10 @@ const char *jf_csv_name(const jf_csv *c)
     return c ? c->name : "";
 }
 
-/* Appends n bytes to buf at *blen, always leaving room for one more byte (the field's
- * terminating NUL). Returns 0, or -1 when memory runs out. */
-static inline int buf_append(jf_csv *c, size_t *blen, const unsigned char *s, size_t n)
-{
-    if (*blen + n >= c->bufcap && buf_reserve(c, *blen + n + 1) != 0)
-        return -1;
-    if (n)
-        memcpy(c->buf + *blen, s, n);
-    *blen += n;
-    return 0;
-}
-
-/* The next record of the window (jf_csv_next without refilling). */
+/* The next record of the window (jf_csv_next without refilling). Fields are unquoted in
+ * place: each field's NUL goes on its delimiter (or closing quote), and a quoted field with
+ * "" escapes is shifted left over the dropped quotes, so no byte is copied otherwise. The
+ * window's bytes before pos are never read again, so overwriting them is safe. */
 static int next_record(jf_csv *c, const jf_csv_field **fields, size_t *nfields, unsigned long *line,
                        jf_error *err)
 {
@@ -352,7 +321,7 @@ static int next_record(jf_csv *c, const jf_csv_field **fields, size_t *nfields, 
         return jf_error_set(err, "%s", c->error.msg);
 
     const unsigned char *const end = c->data + c->len; /* the sentinel */
-    const unsigned char *p = c->data + c->pos;
+    unsigned char *p = c->data + c->pos;
     unsigned long ln = c->line;
 
     /* blank lines: no bytes between two line ends */
@@ -376,7 +345,6 @@ static int next_record(jf_csv *c, const jf_csv_field **fields, size_t *nfields, 
     }
 
     const unsigned long rec_line = ln; /* the line this record starts on */
-    size_t blen = 0;                   /* bytes used in buf */
     size_t nf = 0;                     /* fields finished so far */
     for (;;) { /* one field per iteration; p is at its first byte */
         if (nf == c->fieldcap) {
@@ -391,26 +359,31 @@ static int next_record(jf_csv *c, const jf_csv_field **fields, size_t *nfields, 
             c->fields = nfld;
             c->fieldcap = ncap;
         }
-        const size_t fstart = blen;
+        unsigned char *start; /* the field's first byte */
+        unsigned char *fend;  /* the byte after its last one: its NUL goes here */
         unsigned char ch;
         int last; /* this field ends the record */
 
         if (p[0] == '"') {
-            const unsigned char *run = ++p; /* bytes not yet copied to buf */
+            start = ++p;
+            unsigned char *w = p;   /* where the next kept bytes go (left of p after an escape) */
+            unsigned char *run = p; /* kept bytes not yet moved to w */
             for (;;) {
                 while (!(byte_class[*p] & Q))
                     p++;
                 ch = *p;
                 if (ch == '"') {
                     if (p[1] == '"') { /* escaped quote: keep the first of the two */
-                        if (buf_append(c, &blen, run, (size_t)(p + 1 - run)))
-                            return fail(c, err, rec_line, "out of memory");
+                        if (w != run)
+                            memmove(w, run, (size_t)(p + 1 - run));
+                        w += p + 1 - run;
                         p += 2;
                         run = p;
                         continue;
                     }
-                    if (buf_append(c, &blen, run, (size_t)(p - run)))
-                        return fail(c, err, rec_line, "out of memory");
+                    if (w != run)
+                        memmove(w, run, (size_t)(p - run));
+                    w += p - run;
                     p++; /* the closing quote */
                     break;
                 } else if (ch == '\n') {
@@ -427,6 +400,7 @@ static int next_record(jf_csv *c, const jf_csv_field **fields, size_t *nfields, 
                     p += n;
                 }
             }
+            fend = w;
             ch = *p;
             if (ch == ',') {
                 p++;
@@ -449,7 +423,7 @@ static int next_record(jf_csv *c, const jf_csv_field **fields, size_t *nfields, 
                 return fail(c, err, rec_line, "text after closing quote");
             }
         } else {
-            const unsigned char *run = p;
+            start = p;
             for (;;) {
                 while (!(byte_class[*p] & U))
                     p++;
@@ -461,8 +435,7 @@ static int next_record(jf_csv *c, const jf_csv_field **fields, size_t *nfields, 
                     return fail(c, err, rec_line, "invalid UTF-8");
                 p += n;
             }
-            if (buf_append(c, &blen, run, (size_t)(p - run)))
-                return fail(c, err, rec_line, "out of memory");
+            fend = p;
             if (ch == ',') {
                 p++;
                 last = 0;
@@ -478,25 +451,21 @@ static int next_record(jf_csv *c, const jf_csv_field **fields, size_t *nfields, 
                 last = 1;
             } else if (ch == '"') {
                 return fail(c, err, rec_line, "quote inside unquoted field");
-            } else if (p == end) { /* ch == 0 */
+            } else if (p == end) { /* ch == 0: the sentinel is the NUL */
                 last = 1;
             } else {
                 return fail(c, err, rec_line, "NUL byte");
             }
         }
 
-        /* buf_append left room for the NUL; the pointer is set once buf stops moving */
-        c->buf[blen++] = '\0';
-        c->fields[nf++].len = blen - 1 - fstart;
+        *fend = '\0'; /* a delimiter, closing quote, dropped quote or the sentinel: all read */
+        c->fields[nf].ptr = (const char *)start;
+        c->fields[nf].len = (size_t)(fend - start);
+        nf++;
         if (last)
             break;
     }
 
-    const char *q = c->buf;
-    for (size_t i = 0; i < nf; i++) {
-        c->fields[i].ptr = q;
-        q += c->fields[i].len + 1;
-    }
     c->pos = (size_t)(p - c->data);
     c->line = ln;
     *fields = c->fields;
