@@ -628,43 +628,13 @@ static int sort_events(jf_input *in)
     if (k0 >= n)
         return 0;
     evsort *ix = malloc(((size_t)n + 1) * sizeof *ix);
-    uint32_t nm = in->nmembers;
-    uint32_t *at_m = calloc((size_t)nm + 1, sizeof *at_m); /* per member: where its block starts */
-    if (!ix || !at_m) {
-        free(ix);
-        free(at_m);
+    if (!ix)
         return -1;
+    for (uint32_t i = 0; i < n; i++) {
+        ix[i].ev = in->events;
+        ix[i].i = i;
     }
-    /* a stable counting sort by member, then each member's block by (date, line, index):
-     * the same order as sorting everything by cmp_evsort */
-    int counted = 1;
-    for (uint32_t i = 0; i < n && counted; i++)
-        if ((uint32_t)in->events[i].member < nm)
-            at_m[in->events[i].member + 1]++;
-        else
-            counted = 0;
-    if (counted) {
-        for (uint32_t m = 0; m < nm; m++)
-            at_m[m + 1] += at_m[m];
-        for (uint32_t i = 0; i < n; i++) {
-            uint32_t to = at_m[in->events[i].member]++;
-            ix[to].ev = in->events;
-            ix[to].i = i;
-        }
-        for (uint32_t m = 0, lo = 0; m < nm; lo = at_m[m++]) /* at_m[m] is now block m's end */
-            for (uint32_t k = lo + 1; k < at_m[m]; k++)
-                if (cmp_evsort(&ix[k - 1], &ix[k]) > 0) {
-                    qsort(ix + lo, at_m[m] - lo, sizeof *ix, cmp_evsort);
-                    break;
-                }
-    } else {
-        for (uint32_t i = 0; i < n; i++) {
-            ix[i].ev = in->events;
-            ix[i].i = i;
-        }
-        qsort(ix, n, sizeof *ix, cmp_evsort);
-    }
-    free(at_m);
+    qsort(ix, n, sizeof *ix, cmp_evsort);
     /* position k must receive event ix[k].i; follow each cycle once */
     for (uint32_t k = 0; k < n; k++) {
         if (ix[k].i == k || ix[k].ev == NULL)
