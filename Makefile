@@ -24,7 +24,7 @@ MUTATIONS ?= 100000
 UNIT_SRC  = $(wildcard tests/unit/test_*.c)
 UNIT_BIN  = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all test unit clean sanitize demo valgrind bench mutate determinism fuzz regress oracle test-long
+.PHONY: all test unit clean sanitize oom oom-run coverage demo valgrind bench mutate determinism fuzz regress oracle test-long
 all: $(BIN)
 
 $(BIN): $(LIB_OBJ) $(CLI_OBJ)
@@ -94,9 +94,28 @@ mutate: $(MUTATE_BIN)
 determinism: $(BIN)
 	@sh tests/determinism/run.sh $(BIN)
 
-# ASan + UBSan build of the whole suite in its own build tree
+# ASan + UBSan build of the whole suite in its own build tree, then the allocation-failure test
+SAN_CFLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 sanitize:
-	$(MAKE) BUILD=build-san BIN=build-san/bin/jifen CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" test
+	$(MAKE) BUILD=build-san BIN=build-san/bin/jifen CFLAGS="$(SAN_CFLAGS)" test oom-run
+
+# line and branch coverage (gcov/lcov) of the whole suite plus the allocation-failure test,
+# in its own build tree: report in build-cov/coverage-html/, summary in build-cov/coverage.txt
+COV_CFLAGS = -O0 -g --coverage
+coverage:
+	rm -rf build-cov
+	$(MAKE) BUILD=build-cov BIN=build-cov/bin/jifen CFLAGS="$(COV_CFLAGS)" test oom-run
+	sh tests/coverage.sh build-cov
+
+# allocation-failure injection (tests/oom): the Nth allocation fails, for every N until the
+# operation succeeds, in compile, load, run, import and eval; always on the sanitizer build
+oom:
+	$(MAKE) BUILD=build-san BIN=build-san/bin/jifen CFLAGS="$(SAN_CFLAGS)" oom-run
+oom-run: $(BUILD)/bin/jifen-oom
+	@sh tests/oom/run.sh $(BUILD)/bin/jifen-oom
+$(BUILD)/bin/jifen-oom: $(LIB_OBJ) $(CLI_OBJ) tests/oom/oomshim.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $^ -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=strdup $(LDLIBS)
 
 # the whole suite under valgrind (unit tests and every jifen command of the runner)
 valgrind: $(BIN) $(UNIT_BIN)

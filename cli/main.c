@@ -291,12 +291,18 @@ static int cmd_disasm(int argc, char **argv)
                 src = NULL;
                 len = 0;
             }
+        } else if (strstr(err.msg, "out of memory")) { /* a missing rule file is fine; this is not */
+            fprintf(stderr, "%s\n", err.msg);
+            jf_program_free(&p);
+            return 1;
         }
     }
-    jf_disasm_program(&p, src, len, stdout);
+    int rc = jf_disasm_program(&p, src, len, stdout);
+    if (rc)
+        fprintf(stderr, "%s: out of memory\n", argv[0]);
     free(src);
     jf_program_free(&p);
-    return 0;
+    return rc ? 1 : 0;
 }
 
 /* ---- output ------------------------------------------------------------------------------ */

@@ -534,8 +534,10 @@ int jf_codegen(jf_cc *cc)
     jf_program *p = cc->prog;
     emitter e = {cc, 0, NULL};
     char *done = calloc((size_t)cc->nslots + 1, 1);
-    if (!done)
+    if (!done) {
+        cc->nomem = 1;
         return -1;
+    }
     event_chunks(&e);
 
     jf_loc end = cc->score->loc;
@@ -687,6 +689,7 @@ int jf_codegen(jf_cc *cc)
     p->slots = calloc((size_t)(unsigned)cc->nslots + 1, sizeof *p->slots);
     if (!p->slots) {
         free(done);
+        cc->nomem = 1;
         return -1;
     }
     p->nslots = (uint32_t)cc->nslots;
@@ -720,6 +723,7 @@ int jf_codegen(jf_cc *cc)
     p->tiers = calloc((size_t)cc->ntiers + 1, sizeof *p->tiers);
     if (!p->tiers) {
         free(done);
+        cc->nomem = 1;
         return -1;
     }
     for (int i = 0; i < cc->ntiers; i++)

@@ -5,23 +5,27 @@
 #include "sha256.h"
 #include "file.h"
 #include <errno.h>
+#include <setjmp.h>
 #include <stdlib.h>
 #include <string.h>
 
 int jf_parse(jf_ast *ast, jf_diags *diags, const char *path, const char *src, size_t len)
 {
-    struct jf_lexctx lx = {ast};
-    yyscan_t scanner;
+    jmp_buf fatal;
+    struct jf_lexctx lx = {ast, &fatal};
+    yyscan_t scanner = NULL;
     ast->path = path;
     ast->diags = diags;
     ast->src = src;
     ast->src_len = len;
-    if (yylex_init_extra(&lx, &scanner))
-        return -1;
-    YY_BUFFER_STATE buf = yy_scan_bytes(src, (int)len, scanner);
-    int rc = yyparse(scanner, ast);
-    yy_delete_buffer(buf, scanner);
-    yylex_destroy(scanner);
+    volatile int rc = 2; /* volatile: read after a longjmp */
+    /* flex's own failures (out of memory) come back here; its memory is in the arena */
+    if (setjmp(fatal) == 0 && yylex_init_extra(&lx, &scanner) == 0) {
+        YY_BUFFER_STATE buf = yy_scan_bytes(src, (int)len, scanner);
+        rc = yyparse(scanner, ast);
+        yy_delete_buffer(buf, scanner);
+        yylex_destroy(scanner);
+    }
     if (ast->arena.failed || rc == 2)
         jf_diag_add(diags, JF_SEV_ERROR, (jf_loc){1, 1, 1, 1}, "out of memory while parsing");
     return diags->errors ? -1 : 0;

@@ -153,17 +153,17 @@ typedef struct srclines {
     size_t n;         /* number of lines */
 } srclines;
 
-/* Indexes the source's lines; leaves n = 0 (no source shown) when there is none or no
- * memory. */
-static void src_index(srclines *s, const char *src, size_t len)
+/* Indexes the source's lines; leaves n = 0 (no source shown) when there is none; -1 when
+ * out of memory. */
+static int src_index(srclines *s, const char *src, size_t len)
 {
     memset(s, 0, sizeof *s);
-    if (src == NULL) return;
+    if (src == NULL) return 0;
     size_t n = 1;
     for (size_t i = 0; i < len; i++)
         if (src[i] == '\n') n++;
     s->starts = malloc((n + 2) * sizeof *s->starts);
-    if (s->starts == NULL) return;
+    if (s->starts == NULL) return -1;
     s->src = src;
     s->len = len;
     s->n = n;
@@ -173,6 +173,7 @@ static void src_index(srclines *s, const char *src, size_t len)
     for (size_t i = 0; i < len; i++)
         if (src[i] == '\n') s->starts[++k] = i + 1;
     s->starts[n + 1] = len + 1;
+    return 0;
 }
 
 /* Prints source line `line` (1-based), without its newline, as a comment. */
@@ -184,8 +185,11 @@ static void src_print(const srclines *s, uint32_t line, FILE *out)
     fprintf(out, "                ; %u | %.*s\n", line, (int)(b - a), s->src + a);
 }
 
-void jf_disasm_program(const jf_program *p, const char *src, size_t src_len, FILE *out)
+int jf_disasm_program(const jf_program *p, const char *src, size_t src_len, FILE *out)
 {
+    srclines sl;
+    if (src_index(&sl, src, src_len))
+        return -1; /* before anything is printed */
     char hex[65];
     jf_sha256_hex(p->source_hash, hex);
     fprintf(out, "; jifen bytecode, format %d\n", JF_FORMAT_VERSION);
@@ -236,8 +240,6 @@ void jf_disasm_program(const jf_program *p, const char *src, size_t src_len, FIL
         fputc('\n', out);
     }
 
-    srclines sl;
-    src_index(&sl, src, src_len);
     uint32_t shown = 0; /* source line last printed */
     for (uint32_t ci = 0; ci < p->nchunks; ci++) {
         const jf_chunk *c = &p->chunks[ci];
@@ -275,4 +277,5 @@ void jf_disasm_program(const jf_program *p, const char *src, size_t src_len, FIL
         }
     }
     free(sl.starts);
+    return 0;
 }

@@ -48,8 +48,11 @@ static lexrun *lex_n(const char *src, size_t len)
     r->ast.diags = &r->diags;
     r->ast.src = src;
     r->ast.src_len = len;
-    struct jf_lexctx lx = {&r->ast};
+    jmp_buf fatal;
+    struct jf_lexctx lx = {&r->ast, &fatal};
     yyscan_t scanner;
+    if (setjmp(fatal))
+        fail_msg("flex reported a fatal error");
     assert_int_equal(yylex_init_extra(&lx, &scanner), 0);
     YY_BUFFER_STATE buf = yy_scan_bytes(src, (int)len, scanner);
     assert_non_null(buf);
