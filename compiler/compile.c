@@ -9,23 +9,29 @@
 #include <stdlib.h>
 #include <string.h>
 
-int jf_parse(jf_ast *ast, jf_diags *diags, const char *path, const char *src, size_t len)
+/* Scans and parses; returns yyparse's result (2 when out of memory). flex's own failures
+ * (out of memory) longjmp back here; its memory is in the arena, so nothing leaks. */
+static int scan_and_parse(jf_ast *ast, const char *src, size_t len)
 {
     jmp_buf fatal;
     struct jf_lexctx lx = {ast, &fatal};
     yyscan_t scanner = NULL;
+    if (setjmp(fatal) != 0 || yylex_init_extra(&lx, &scanner) != 0)
+        return 2;
+    YY_BUFFER_STATE buf = yy_scan_bytes(src, (int)len, scanner);
+    int rc = yyparse(scanner, ast);
+    yy_delete_buffer(buf, scanner);
+    yylex_destroy(scanner);
+    return rc;
+}
+
+int jf_parse(jf_ast *ast, jf_diags *diags, const char *path, const char *src, size_t len)
+{
     ast->path = path;
     ast->diags = diags;
     ast->src = src;
     ast->src_len = len;
-    volatile int rc = 2; /* volatile: read after a longjmp */
-    /* flex's own failures (out of memory) come back here; its memory is in the arena */
-    if (setjmp(fatal) == 0 && yylex_init_extra(&lx, &scanner) == 0) {
-        YY_BUFFER_STATE buf = yy_scan_bytes(src, (int)len, scanner);
-        rc = yyparse(scanner, ast);
-        yy_delete_buffer(buf, scanner);
-        yylex_destroy(scanner);
-    }
+    int rc = scan_and_parse(ast, src, len);
     if (ast->arena.failed || rc == 2)
         jf_diag_add(diags, JF_SEV_ERROR, (jf_loc){1, 1, 1, 1}, "out of memory while parsing");
     return diags->errors ? -1 : 0;
