@@ -145,6 +145,16 @@ static bool accumulate(const char *d, size_t n, uint64_t *num, int *sig) {
  * gives JF_DEC_OVERFLOW. Malformed text gives JF_DEC_SYNTAX (checked before overflow). */
 jf_dec_status jf_dec_parse(const char *s, size_t len, bool allow_sign, jf_dec *out) {
     if (s == NULL || len == 0) return JF_DEC_SYNTAX;
+    if (len <= MAX_SIG_DIGITS) { /* fast path: a plain unsigned integer (the usual qty) */
+        uint64_t v = 0;
+        size_t k = 0;
+        while (k < len && is_digit(s[k])) v = v * 10 + (unsigned)(s[k++] - '0');
+        if (k == len) { /* at most 18 digits: v < 10^18 fits */
+            out->num = (int64_t)v;
+            out->den = 1;
+            return JF_DEC_OK;
+        }
+    }
     size_t i = 0;
     bool neg = false;
     if (s[0] == '-') {

@@ -628,13 +628,44 @@ static int sort_events(jf_input *in)
     if (k0 >= n)
         return 0;
     evsort *ix = malloc(((size_t)n + 1) * sizeof *ix);
-    if (!ix)
+    uint32_t nm = in->nmembers;
+    uint32_t *at_m = calloc((size_t)nm + 1, sizeof *at_m); /* per member: where its block starts */
+    if (!ix || !at_m) {
+        free(ix);
+        free(at_m);
         return -1;
-    for (uint32_t i = 0; i < n; i++) {
-        ix[i].ev = in->events;
-        ix[i].i = i;
     }
-    qsort(ix, n, sizeof *ix, cmp_evsort);
+    /* a stable counting sort by member, then each member's block by (date, line, index):
+     * the same order as sorting everything by cmp_evsort (only when the members are not many
+     * more than the events: the count array is walked once per call) */
+    int counted = (uint64_t)nm <= (uint64_t)n * 4;
+    for (uint32_t i = 0; i < n && counted; i++)
+        if ((uint32_t)in->events[i].member < nm)
+            at_m[in->events[i].member + 1]++;
+        else
+            counted = 0;
+    if (counted) {
+        for (uint32_t m = 0; m < nm; m++)
+            at_m[m + 1] += at_m[m];
+        for (uint32_t i = 0; i < n; i++) {
+            uint32_t to = at_m[in->events[i].member]++;
+            ix[to].ev = in->events;
+            ix[to].i = i;
+        }
+        for (uint32_t m = 0, lo = 0; m < nm; lo = at_m[m++]) /* at_m[m] is now block m's end */
+            for (uint32_t k = lo + 1; k < at_m[m]; k++)
+                if (cmp_evsort(&ix[k - 1], &ix[k]) > 0) {
+                    qsort(ix + lo, at_m[m] - lo, sizeof *ix, cmp_evsort);
+                    break;
+                }
+    } else {
+        for (uint32_t i = 0; i < n; i++) {
+            ix[i].ev = in->events;
+            ix[i].i = i;
+        }
+        qsort(ix, n, sizeof *ix, cmp_evsort);
+    }
+    free(at_m);
     /* position k must receive event ix[k].i; follow each cycle once */
     for (uint32_t k = 0; k < n; k++) {
         if (ix[k].i == k || ix[k].ev == NULL)
@@ -1080,6 +1111,9 @@ static int load_events(jf_input *in, const jf_program *p, jf_rowsrc **srcs, int 
     uint32_t file = 0;
     const char *path = "";
     int last_m = -1; /* member of the previous row: files usually list a member's rows together */
+    int code_cache[64]; /* event index by a hash of the code text, -1 empty */
+    for (int i = 0; i < 64; i++)
+        code_cache[i] = -1;
     strmap codes = {NULL, 0};
     if (rc == 0 && strmap_build(&codes, p->nevents, event_code_key, p))
         rc = jf_error_set(err, "out of memory");
@@ -1112,7 +1146,13 @@ static int load_events(jf_input *in, const jf_program *p, jf_rowsrc **srcs, int 
             rc = jf_error_set(err, "%s:%lu: date '%s' is not a real YYYY-MM-DD date", path, line, date.ptr);
             break;
         }
-        int ev = strmap_find(&codes, code.ptr, code.len, event_code_key, p);
+        /* a small cache of codes seen (rows repeat a few codes), checked by exact compare */
+        uint32_t ck = code.len ? ((uint32_t)code.len * 131u + (unsigned char)code.ptr[code.len - 1] * 31u +
+                                  (unsigned char)code.ptr[code.len / 2]) & 63u : 0;
+        const char *cached = code_cache[ck] >= 0 ? jf_str(p, p->events[code_cache[ck]].code) : NULL;
+        int ev = cached && !strncmp(cached, code.ptr, code.len) && cached[code.len] == '\0'
+                     ? code_cache[ck] : strmap_find(&codes, code.ptr, code.len, event_code_key, p);
+        code_cache[ck] = ev;
         if (ev < 0) {
             rc = jf_error_set(err, "%s:%lu: event '%s' is not in the vocabulary of policy '%s'", path, line, code.ptr, jf_str(p, p->name));
             break;

@@ -1,29 +1,9 @@
 /* vm.c — the evaluator. Dispatch is a computed-goto table generated from the opcode list. */
-#ifdef __linux__
-#define _DEFAULT_SOURCE /* madvise(MADV_HUGEPAGE) */
-#endif
 #include "vm.h"
 #include "opcodes.h"
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#ifdef __linux__
-#include <sys/mman.h>
-#endif
-
-/* Asks for huge pages under a large per-member array (fewer page faults when it is first
- * filled); a hint only. */
-static void want_huge_pages(void *p, size_t bytes)
-{
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
-    uintptr_t a = ((uintptr_t)p + 4095) & ~(uintptr_t)4095, e = ((uintptr_t)p + bytes) & ~(uintptr_t)4095;
-    if (p && bytes >= ((size_t)4 << 20) && e > a)
-        (void)madvise((void *)a, e - a, MADV_HUGEPAGE);
-#else
-    (void)p;
-    (void)bytes;
-#endif
-}
 
 /* One highest-per-matter entry of the member being read. */
 typedef struct jf_refmax {
@@ -88,7 +68,20 @@ static int tracing(const jf_vm *vm, uint32_t m)
     return (int)m == vm->trace_member && vm->year == vm->trace_year;
 }
 
-/* Runs chunk `ci` for member m; leaves the chunk's value in *result when it has one. */
+/* The little-endian u16 operand at q: one unaligned load where the host is little-endian. */
+static inline uint32_t rd16(const unsigned char *q)
+{
+#if defined(__BYTE_ORDER__) && defined(__ORDER_LITTLE_ENDIAN__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    uint16_t v;
+    memcpy(&v, q, sizeof v);
+    return v;
+#else
+    return (uint32_t)q[0] | (uint32_t)q[1] << 8;
+#endif
+}
+
+/* Runs chunk `ci` for member m; leaves the chunk's value in *result when it has one.
+ * The stack is addressed through a pointer to its next free entry (sp[-1] is the top). */
 static int run_chunk(jf_vm *vm, uint32_t ci, uint32_t m, const evctx *ec, jf_dec *result)
 {
     const jf_program *p = vm->prog;
@@ -96,7 +89,8 @@ static int run_chunk(jf_vm *vm, uint32_t ci, uint32_t m, const evctx *ec, jf_dec
     const unsigned char *code = p->code + ch->start;
     const unsigned char *pc = code;
     jf_dec st[JF_STACK_MAX];
-    int sp = 0;
+    jf_dec *sp = st;            /* next free entry */
+    const jf_dec *K = p->consts; /* constant pool, loaded once */
     jf_dec *S = vm->slots + (size_t)m * vm->nslots;
     const jf_member *mem = &vm->in->members[m];
     int tr = tracing(vm, m);
@@ -106,33 +100,32 @@ static int run_chunk(jf_vm *vm, uint32_t ci, uint32_t m, const evctx *ec, jf_dec
 #define LABEL(name, fmt, pop, push, ctx, syn) &&op_##name,
     static const void *const labels[JF_OP_COUNT] = {JF_OPCODES(LABEL)};
 #undef LABEL
-#define U16(o) ((uint32_t)pc[o] | (uint32_t)pc[(o) + 1] << 8)
+#define U16(o) rd16(pc + (o))
 #define NEXT(n) do { pc += (n); goto *labels[*pc]; } while (0)
 #define ARITH(fn)                                                        \
     do {                                                                 \
-        b = st[--sp];                                                    \
-        a = st[--sp];                                                    \
+        b = *--sp;                                                       \
+        a = *--sp;                                                       \
         jf_dec_status s_ = fn(a, b, &r);                                 \
         if (s_ != JF_DEC_OK) {                                           \
             fail = s_ == JF_DEC_DIVZERO ? "division by zero" : "arithmetic overflow"; \
             goto error;                                                  \
         }                                                                \
-        st[sp++] = r;                                                    \
+        *sp++ = r;                                                       \
     } while (0)
 #define CMP(test)                                                        \
     do {                                                                 \
-        b = st[--sp];                                                    \
-        a = st[--sp];                                                    \
-        st[sp++] = (jf_dec_cmp(a, b) test) ? ONE : ZERO;                 \
+        b = *--sp;                                                       \
+        sp[-1] = (jf_dec_cmp(sp[-1], b) test) ? ONE : ZERO;              \
     } while (0)
 
     goto *labels[*pc];
 
-op_CONST: st[sp++] = p->consts[U16(1)]; NEXT(3);
-op_PARAM: st[sp++] = p->params[U16(1)].value; NEXT(3);
-op_LOAD: st[sp++] = S[U16(1)]; NEXT(3);
+op_CONST: *sp++ = K[U16(1)]; NEXT(3);
+op_PARAM: *sp++ = p->params[U16(1)].value; NEXT(3);
+op_LOAD: *sp++ = S[U16(1)]; NEXT(3);
 op_STORE:
-    S[U16(1)] = st[--sp];
+    S[U16(1)] = *--sp;
     if (tr && p->slots[U16(1)].kind != JF_SLOT_HIDDEN)
         trace_push(vm, (jf_trace){.kind = JF_TR_SLOT, .slot = U16(1), .a = S[U16(1)], .tier = -1});
     NEXT(3);
@@ -142,21 +135,21 @@ op_SUB: ARITH(jf_dec_sub); NEXT(1);
 op_MUL: ARITH(jf_dec_mul); NEXT(1);
 op_DIV: ARITH(jf_dec_div); NEXT(1);
 op_NEG:
-    if (jf_dec_neg(st[sp - 1], &st[sp - 1]) != JF_DEC_OK) {
+    if (jf_dec_neg(sp[-1], &sp[-1]) != JF_DEC_OK) {
         fail = "arithmetic overflow";
         goto error;
     }
     NEXT(1);
-op_MIN: b = st[--sp]; if (jf_dec_cmp(b, st[sp - 1]) < 0) st[sp - 1] = b; NEXT(1);
-op_MAX: b = st[--sp]; if (jf_dec_cmp(b, st[sp - 1]) > 0) st[sp - 1] = b; NEXT(1);
+op_MIN: b = *--sp; if (jf_dec_cmp(b, sp[-1]) < 0) sp[-1] = b; NEXT(1);
+op_MAX: b = *--sp; if (jf_dec_cmp(b, sp[-1]) > 0) sp[-1] = b; NEXT(1);
 op_FLOOR:
-    if (jf_dec_floor(st[sp - 1], &st[sp - 1]) != JF_DEC_OK) {
+    if (jf_dec_floor(sp[-1], &sp[-1]) != JF_DEC_OK) {
         fail = "arithmetic overflow";
         goto error;
     }
     NEXT(1);
 op_ROUND:
-    if (jf_dec_round(st[sp - 1], (int)U16(1), &st[sp - 1]) != JF_DEC_OK) {
+    if (jf_dec_round(sp[-1], (int)U16(1), &sp[-1]) != JF_DEC_OK) {
         fail = "arithmetic overflow";
         goto error;
     }
@@ -167,25 +160,25 @@ op_GT: CMP(> 0); NEXT(1);
 op_GE: CMP(>= 0); NEXT(1);
 op_EQ: CMP(== 0); NEXT(1);
 op_NE: CMP(!= 0); NEXT(1);
-op_NOT: st[sp - 1] = jf_dec_is_zero(st[sp - 1]) ? ONE : ZERO; NEXT(1);
+op_NOT: sp[-1] = jf_dec_is_zero(sp[-1]) ? ONE : ZERO; NEXT(1);
 op_JMP: NEXT(3 + U16(1));
 op_JZ:
-    if (jf_dec_is_zero(st[--sp]))
+    if (jf_dec_is_zero(*--sp))
         NEXT(3 + U16(1));
     NEXT(3);
-op_OCC: st[sp++] = vm->occ[U16(3) * p->nevents + U16(1)]; NEXT(5);
-op_QSUM: st[sp++] = vm->qsum[U16(3) * p->nevents + U16(1)]; NEXT(5);
-op_ROWS: st[sp++] = vm->rows[U16(3) * p->nevents + U16(1)]; NEXT(5);
+op_OCC: *sp++ = vm->occ[U16(3) * p->nevents + U16(1)]; NEXT(5);
+op_QSUM: *sp++ = vm->qsum[U16(3) * p->nevents + U16(1)]; NEXT(5);
+op_ROWS: *sp++ = vm->rows[U16(3) * p->nevents + U16(1)]; NEXT(5);
 op_INPERIOD: {
     uint32_t per = U16(1), month = (uint32_t)(ec->date / 100 % 100);
     int in = per >= JF_PERIOD_MONTH ? month == per - JF_PERIOD_MONTH + 1 : (month - 1) / 3 + 1 == per;
-    st[sp++] = in ? ONE : ZERO;
+    *sp++ = in ? ONE : ZERO;
     NEXT(3);
 }
-op_QTY: st[sp++] = ec->qty; NEXT(1);
-op_NTH: st[sp++] = jf_dec_int(ec->nth); NEXT(1);
+op_QTY: *sp++ = ec->qty; NEXT(1);
+op_NTH: *sp++ = jf_dec_int(ec->nth); NEXT(1);
 op_ACC:
-    a = st[--sp];
+    a = *--sp;
     if (jf_dec_add(S[U16(1)], a, &S[U16(1)]) != JF_DEC_OK) {
         fail = "arithmetic overflow";
         goto error;
@@ -195,7 +188,7 @@ op_ACC:
     NEXT(3);
 op_ACCMAX:
 op_ACCREF: {
-    a = st[--sp];
+    a = *--sp;
     int32_t ref = *pc == JF_OP_ACCMAX ? -2 : ec->ref;
     uint32_t slot = U16(1);
     if (tr)
@@ -229,12 +222,12 @@ op_ACCREF: {
     NEXT(3);
 }
 op_ACCSET:
-    S[U16(1)] = st[--sp];
+    S[U16(1)] = *--sp;
     if (tr)
         trace_push(vm, (jf_trace){.kind = JF_TR_EVENT, .slot = U16(1), .event = ec->evi, .a = S[U16(1)], .tier = -1});
     NEXT(3);
 op_CHARGE: {
-    a = st[--sp];
+    a = *--sp;
     uint32_t role = U16(1), slot = U16(3);
     int32_t t = vm->in->branches[mem->branch].role[role];
     if (t >= 0 && (uint32_t)t != m && vm->in->members[t].scored) {
@@ -248,29 +241,29 @@ op_CHARGE: {
     }
     NEXT(5);
 }
-op_HASROLE: st[sp++] = (mem->rolemask >> U16(1)) & 1 ? ONE : ZERO; NEXT(3);
-op_STATUS: st[sp++] = jf_dec_int(mem->status); NEXT(1);
-op_CATEGORY: st[sp++] = jf_dec_int(mem->category); NEXT(1);
-op_PREV: st[sp++] = vm->prev[(size_t)m * vm->nslots + U16(1)]; NEXT(3);
+op_HASROLE: *sp++ = (mem->rolemask >> U16(1)) & 1 ? ONE : ZERO; NEXT(3);
+op_STATUS: *sp++ = jf_dec_int(mem->status); NEXT(1);
+op_CATEGORY: *sp++ = jf_dec_int(mem->category); NEXT(1);
+op_PREV: *sp++ = vm->prev[(size_t)m * vm->nslots + U16(1)]; NEXT(3);
 op_PREVTIER:
-    st[sp++] = jf_dec_int(vm->prev_tier[m]);
+    *sp++ = jf_dec_int(vm->prev_tier[m]);
     if (tr)
         trace_push(vm, (jf_trace){.kind = JF_TR_PREVTIER, .tier = vm->prev_tier[m]});
     NEXT(1);
-op_TIER: st[sp++] = jf_dec_int(vm->tier[m]); NEXT(1);
-op_RANK: st[sp++] = jf_dec_int(vm->rank[m]); NEXT(1);
-op_NMEM: st[sp++] = jf_dec_int(vm->nbranch[m]); NEXT(1);
+op_TIER: *sp++ = jf_dec_int(vm->tier[m]); NEXT(1);
+op_RANK: *sp++ = jf_dec_int(vm->rank[m]); NEXT(1);
+op_NMEM: *sp++ = jf_dec_int(vm->nbranch[m]); NEXT(1);
 op_CAP:
 op_FLOORAT:
 op_ZEROIF: {
-    b = st[--sp];
-    a = st[--sp];
+    b = *--sp;
+    a = *--sp;
     int c = jf_dec_cmp(a, b);
     int bites = *pc == JF_OP_CAP ? c > 0 : *pc == JF_OP_FLOORAT ? c < 0 : !jf_dec_is_zero(b);
     r = !bites ? a : *pc == JF_OP_ZEROIF ? ZERO : b;
     if (bites && tr)
         trace_push(vm, (jf_trace){.kind = JF_TR_NOTE, .slot = U16(1), .a = a, .b = r, .tier = -1});
-    st[sp++] = r;
+    *sp++ = r;
     NEXT(3);
 }
 op_OUTCOME:
@@ -280,7 +273,7 @@ op_OUTCOME:
     NEXT(3);
 op_RET:
     if (result)
-        *result = sp ? st[sp - 1] : ZERO;
+        *result = sp > st ? sp[-1] : ZERO;
     return 0;
 error:
     return runtime_error(vm, (uint32_t)(pc - p->code), m, fail);
@@ -299,13 +292,10 @@ int jf_vm_init(jf_vm *vm, const jf_program *p, const jf_input *in, jf_error *err
     vm->nslots = p->nslots ? p->nslots : 1;
     vm->trace_member = -1;
     size_t nm = in->nmembers ? in->nmembers : 1, ne = p->nevents ? p->nevents : 1;
-    if (nm + (size_t)in->nbranches * 3 > SIZE_MAX / vm->nslots / sizeof(jf_dec) / 2)
+    if (nm > SIZE_MAX / vm->nslots / sizeof(jf_dec) / 2)
         return jf_error_set(err, "too many members for memory");
-    /* after the members' rows, room for the proxies of the evaluation threads (see crew) */
-    vm->slots = calloc((nm + (size_t)in->nbranches * 3) * vm->nslots, sizeof *vm->slots);
+    vm->slots = calloc(nm * vm->nslots, sizeof *vm->slots);
     vm->prev = calloc(nm * vm->nslots, sizeof *vm->prev);
-    want_huge_pages(vm->slots, nm * vm->nslots * sizeof *vm->slots);
-    want_huge_pages(vm->prev, nm * vm->nslots * sizeof *vm->prev);
     vm->tier = calloc(nm, sizeof *vm->tier);
     vm->prev_tier = calloc(nm, sizeof *vm->prev_tier);
     vm->rank = calloc(nm, sizeof *vm->rank);
@@ -583,26 +573,13 @@ static int branch_phase(jf_vm *vm, uint32_t lo, uint32_t hi, rankkey *keys, int 
 
 /* The passes of a year, in order; each runs over a range of members [lo, hi) that starts and
  * ends at branch boundaries. */
-enum { STEP_NEWRUN, STEP_NEWYEAR, STEP_CHARGES, STEP_VALUES, STEP_RANKS, STEP_RANKED, STEP_TIERS, STEP_FINAL };
+enum { STEP_CHARGES, STEP_VALUES, STEP_RANKS, STEP_RANKED, STEP_TIERS, STEP_FINAL };
 
 static int run_step(jf_vm *vm, int step, uint32_t lo, uint32_t hi, rankkey *keys)
 {
     const jf_program *p = vm->prog;
     const jf_input *in = vm->in;
     switch (step) {
-    case STEP_NEWRUN: /* no history yet (the first touch of these rows is on their thread) */
-        fill_zero(vm->prev + (size_t)lo * vm->nslots, (size_t)(hi - lo) * vm->nslots);
-        for (uint32_t m = lo; m < hi; m++)
-            vm->prev_tier[m] = -1;
-        return 0;
-    case STEP_NEWYEAR:
-        fill_zero(vm->slots + (size_t)lo * vm->nslots, (size_t)(hi - lo) * vm->nslots);
-        memset(vm->outcomes + lo, 0, (size_t)(hi - lo) * sizeof *vm->outcomes);
-        for (uint32_t m = lo; m < hi; m++) {
-            vm->tier[m] = -1;
-            vm->rank[m] = 0;
-        }
-        return 0;
     case STEP_CHARGES: /* everyone's charges land before anyone's values are computed */
     case STEP_VALUES:
         jf_evcursor_rewind(vm->cur, lo);
@@ -643,10 +620,8 @@ typedef struct worker {
     rankkey *keys;   /* its ranking scratch (one per member of its range) */
     uint32_t lo;     /* its first member */
     uint32_t hi;     /* after its last member */
-    const int *steps;/* the steps to run, in order */
-    int nsteps;      /* how many */
-    int failed_at;   /* index in steps of the one that failed */
-    int rc;          /* the result */
+    int step;        /* the step to run */
+    int rc;          /* the step's result */
 } worker;
 
 /* The threads of an evaluation. A charge into a role holder outside the charging member's
@@ -667,9 +642,7 @@ typedef struct crew {
 static void *worker_main(void *arg)
 {
     worker *w = arg;
-    for (int k = 0; k < w->nsteps && w->rc == 0; k++)
-        if ((w->rc = run_step(&w->vm, w->steps[k], w->lo, w->hi, w->keys)) != 0)
-            w->failed_at = k;
+    w->rc = run_step(&w->vm, w->step, w->lo, w->hi, w->keys);
     return NULL;
 }
 
@@ -747,7 +720,10 @@ static int crew_proxies(jf_vm *vm, crew *c)
         }
     }
     c->members = malloc(((size_t)n + c->nprox + 1) * sizeof *c->members);
-    if (!c->members) /* the proxies' rows follow the members' in vm->slots (jf_vm_init) */
+    jf_dec *slots = realloc(vm->slots, ((size_t)n + c->nprox + 1) * vm->nslots * sizeof *slots);
+    if (slots)
+        vm->slots = slots;
+    if (!c->members || !slots)
         return -1;
     memcpy(c->members, in->members, (size_t)n * sizeof *c->members);
     for (uint32_t k = 0; k < c->nprox; k++)
@@ -755,6 +731,8 @@ static int crew_proxies(jf_vm *vm, crew *c)
     c->in_ext = *in;
     c->in_ext.members = c->members;
     c->in_ext.branches = c->branches;
+    for (uint32_t i = 0; i < c->n; i++)
+        c->w[i].vm.slots = vm->slots;
     return 0;
 }
 
@@ -855,29 +833,21 @@ static int crew_init(jf_vm *vm, crew *c)
 
 /* Runs one step over every range, a thread each (the first on this one); the error kept is
  * the one of the first range that failed: the first member in output order. */
-/* Runs steps[0..n) over every range, a thread a range (the first on this one). Each range
- * needs only its own members between these steps, so a thread runs them one after the other.
- * The error kept is the one one thread would meet first: the earliest step that failed, then
- * the first range (the first member in output order). */
-static int crew_steps(jf_vm *vm, crew *c, const int *steps, int n)
+static int crew_step(jf_vm *vm, crew *c, int step)
 {
     pthread_t th[JF_MAX_JOBS];
     int started[JF_MAX_JOBS];
-    int proxies = 0;
-    for (int k = 0; k < n; k++)
-        proxies |= steps[k] == STEP_CHARGES && c->nprox;
+    int proxies = step == STEP_CHARGES && c->nprox;
     if (proxies)
         fill_zero(vm->slots + (size_t)vm->in->nmembers * vm->nslots, (size_t)c->nprox * vm->nslots);
     for (uint32_t i = 0; i < c->n; i++) {
         worker *w = &c->w[i];
         w->vm.in = proxies ? &c->in_ext : vm->in;
-        w->steps = steps;
-        w->nsteps = n;
+        w->step = step;
         w->vm.year = vm->year;
         w->vm.failed = 0;
         w->err.msg[0] = '\0';
         w->rc = 0;
-        w->failed_at = n;
         started[i] = i > 0 && pthread_create(&th[i], NULL, worker_main, w) == 0;
     }
     worker_main(&c->w[0]);
@@ -887,36 +857,20 @@ static int crew_steps(jf_vm *vm, crew *c, const int *steps, int n)
         else
             worker_main(&c->w[i]); /* no thread to be had: run it here */
     }
-    const worker *first = NULL;
     for (uint32_t i = 0; i < c->n; i++)
-        if (c->w[i].rc && (!first || c->w[i].failed_at < first->failed_at))
-            first = &c->w[i];
-    if (first) {
-        vm->failed = 1;
-        return jf_error_set(vm->err, "%s", first->err.msg);
-    }
+        if (c->w[i].rc) {
+            vm->failed = 1;
+            return jf_error_set(vm->err, "%s", c->w[i].err.msg);
+        }
     return proxies ? crew_merge_proxies(vm, c) : 0;
 }
 
-/* Runs steps[0..n) over all members in order: runs of steps that can go in parallel on the
- * crew when there is one, the others on this thread. */
-static int step_all(jf_vm *vm, crew *c, const int *steps, int n, rankkey *keys)
+/* One step over all members: on the crew when there is one, else on this thread. */
+static int step_all(jf_vm *vm, crew *c, int step, rankkey *keys)
 {
-    for (int k = 0; k < n;) {
-        int e = k;
-        while (c->n > 1 && e < n && (steps[e] != STEP_CHARGES || c->charges_par))
-            e++;
-        if (e > k) {
-            if (crew_steps(vm, c, steps + k, e - k))
-                return -1;
-            k = e;
-        } else {
-            if (run_step(vm, steps[k], 0, vm->in->nmembers, keys))
-                return -1;
-            k++;
-        }
-    }
-    return 0;
+    if (c->n > 1 && (step != STEP_CHARGES || c->charges_par))
+        return crew_step(vm, c, step);
+    return run_step(vm, step, 0, vm->in->nmembers, keys);
 }
 
 static int run_year(jf_vm *vm, int year, crew *c)
@@ -924,20 +878,32 @@ static int run_year(jf_vm *vm, int year, crew *c)
     const jf_program *p = vm->prog;
     const jf_input *in = vm->in;
     vm->year = year;
+    fill_zero(vm->slots, (size_t)in->nmembers * vm->nslots);
+    memset(vm->outcomes, 0, (size_t)in->nmembers * sizeof *vm->outcomes);
+    for (uint32_t m = 0; m < in->nmembers; m++) {
+        vm->tier[m] = -1;
+        vm->rank[m] = 0;
+    }
     rankkey *keys = malloc(((size_t)in->nmembers + 1) * sizeof *keys);
     if (!keys) {
         vm->failed = 1;
         return jf_error_set(vm->err, "out of memory");
     }
-    static const int first[] = {STEP_NEWYEAR, STEP_CHARGES}, mid[] = {STEP_VALUES, STEP_RANKS},
-                     last[] = {STEP_RANKED, STEP_TIERS, STEP_FINAL};
-    int rc = step_all(vm, c, first, p->has_charges ? 2 : 1, keys); /* proxies added after */
+    int rc = 0;
+    if (p->has_charges)
+        rc = step_all(vm, c, STEP_CHARGES, keys);
     if (rc == 0)
-        rc = step_all(vm, c, mid, 2, keys);
+        rc = step_all(vm, c, STEP_VALUES, keys);
+    if (rc == 0)
+        rc = step_all(vm, c, STEP_RANKS, keys);
     if (rc == 0) /* organisation ranks need every member's values: one thread, after the rest */
         rc = policy_ranks(vm, keys);
     if (rc == 0)
-        rc = step_all(vm, c, last, 3, keys);
+        rc = step_all(vm, c, STEP_RANKED, keys);
+    if (rc == 0)
+        rc = step_all(vm, c, STEP_TIERS, keys);
+    if (rc == 0)
+        rc = step_all(vm, c, STEP_FINAL, keys);
     free(keys);
     return rc;
 }
@@ -968,13 +934,14 @@ int jf_vm_run(jf_vm *vm, int year)
     int first = year;
     if (vm->prog->uses_history && in->min_year && in->min_year < year)
         first = in->min_year;
+    fill_zero(vm->prev, (size_t)in->nmembers * vm->nslots);
+    for (uint32_t m = 0; m < in->nmembers; m++)
+        vm->prev_tier[m] = -1;
     vm->ntrace = 0;
     crew c;
     if (crew_for(vm, &c))
         return -1;
-    /* no history yet; only a policy that reads previous() ever looks at it */
-    static const int newrun[] = {STEP_NEWRUN};
-    int rc = vm->prog->uses_history ? step_all(vm, &c, newrun, 1, NULL) : 0;
+    int rc = 0;
     for (int y = first; y <= year && rc == 0; y++) {
         rc = run_year(vm, y, &c);
         if (rc == 0 && y < year) {
