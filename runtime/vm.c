@@ -1,9 +1,29 @@
 /* vm.c — the evaluator. Dispatch is a computed-goto table generated from the opcode list. */
+#ifdef __linux__
+#define _DEFAULT_SOURCE /* madvise(MADV_HUGEPAGE) */
+#endif
 #include "vm.h"
 #include "opcodes.h"
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __linux__
+#include <sys/mman.h>
+#endif
+
+/* Asks for huge pages under a large per-member array (fewer page faults when it is first
+ * filled); a hint only. */
+static void want_huge_pages(void *p, size_t bytes)
+{
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+    uintptr_t a = ((uintptr_t)p + 4095) & ~(uintptr_t)4095, e = ((uintptr_t)p + bytes) & ~(uintptr_t)4095;
+    if (p && bytes >= ((size_t)4 << 20) && e > a)
+        (void)madvise((void *)a, e - a, MADV_HUGEPAGE);
+#else
+    (void)p;
+    (void)bytes;
+#endif
+}
 
 /* One highest-per-matter entry of the member being read. */
 typedef struct jf_refmax {
@@ -292,10 +312,13 @@ int jf_vm_init(jf_vm *vm, const jf_program *p, const jf_input *in, jf_error *err
     vm->nslots = p->nslots ? p->nslots : 1;
     vm->trace_member = -1;
     size_t nm = in->nmembers ? in->nmembers : 1, ne = p->nevents ? p->nevents : 1;
-    if (nm > SIZE_MAX / vm->nslots / sizeof(jf_dec) / 2)
+    if (nm + (size_t)in->nbranches * 3 > SIZE_MAX / vm->nslots / sizeof(jf_dec) / 2)
         return jf_error_set(err, "too many members for memory");
-    vm->slots = calloc(nm * vm->nslots, sizeof *vm->slots);
+    /* after the members' rows, room for the proxies of the evaluation threads (see crew) */
+    vm->slots = calloc((nm + (size_t)in->nbranches * 3) * vm->nslots, sizeof *vm->slots);
     vm->prev = calloc(nm * vm->nslots, sizeof *vm->prev);
+    want_huge_pages(vm->slots, nm * vm->nslots * sizeof *vm->slots);
+    want_huge_pages(vm->prev, nm * vm->nslots * sizeof *vm->prev);
     vm->tier = calloc(nm, sizeof *vm->tier);
     vm->prev_tier = calloc(nm, sizeof *vm->prev_tier);
     vm->rank = calloc(nm, sizeof *vm->rank);
@@ -573,13 +596,26 @@ static int branch_phase(jf_vm *vm, uint32_t lo, uint32_t hi, rankkey *keys, int 
 
 /* The passes of a year, in order; each runs over a range of members [lo, hi) that starts and
  * ends at branch boundaries. */
-enum { STEP_CHARGES, STEP_VALUES, STEP_RANKS, STEP_RANKED, STEP_TIERS, STEP_FINAL };
+enum { STEP_NEWRUN, STEP_NEWYEAR, STEP_CHARGES, STEP_VALUES, STEP_RANKS, STEP_RANKED, STEP_TIERS, STEP_FINAL };
 
 static int run_step(jf_vm *vm, int step, uint32_t lo, uint32_t hi, rankkey *keys)
 {
     const jf_program *p = vm->prog;
     const jf_input *in = vm->in;
     switch (step) {
+    case STEP_NEWRUN: /* no history yet (the first touch of these rows is on their thread) */
+        fill_zero(vm->prev + (size_t)lo * vm->nslots, (size_t)(hi - lo) * vm->nslots);
+        for (uint32_t m = lo; m < hi; m++)
+            vm->prev_tier[m] = -1;
+        return 0;
+    case STEP_NEWYEAR:
+        fill_zero(vm->slots + (size_t)lo * vm->nslots, (size_t)(hi - lo) * vm->nslots);
+        memset(vm->outcomes + lo, 0, (size_t)(hi - lo) * sizeof *vm->outcomes);
+        for (uint32_t m = lo; m < hi; m++) {
+            vm->tier[m] = -1;
+            vm->rank[m] = 0;
+        }
+        return 0;
     case STEP_CHARGES: /* everyone's charges land before anyone's values are computed */
     case STEP_VALUES:
         jf_evcursor_rewind(vm->cur, lo);
@@ -620,8 +656,10 @@ typedef struct worker {
     rankkey *keys;   /* its ranking scratch (one per member of its range) */
     uint32_t lo;     /* its first member */
     uint32_t hi;     /* after its last member */
-    int step;        /* the step to run */
-    int rc;          /* the step's result */
+    const int *steps;/* the steps to run, in order */
+    int nsteps;      /* how many */
+    int failed_at;   /* index in steps of the one that failed */
+    int rc;          /* the result */
 } worker;
 
 /* The threads of an evaluation. A charge into a role holder outside the charging member's
@@ -642,7 +680,9 @@ typedef struct crew {
 static void *worker_main(void *arg)
 {
     worker *w = arg;
-    w->rc = run_step(&w->vm, w->step, w->lo, w->hi, w->keys);
+    for (int k = 0; k < w->nsteps && w->rc == 0; k++)
+        if ((w->rc = run_step(&w->vm, w->steps[k], w->lo, w->hi, w->keys)) != 0)
+            w->failed_at = k;
     return NULL;
 }
 
@@ -720,10 +760,7 @@ static int crew_proxies(jf_vm *vm, crew *c)
         }
     }
     c->members = malloc(((size_t)n + c->nprox + 1) * sizeof *c->members);
-    jf_dec *slots = realloc(vm->slots, ((size_t)n + c->nprox + 1) * vm->nslots * sizeof *slots);
-    if (slots)
-        vm->slots = slots;
-    if (!c->members || !slots)
+    if (!c->members) /* the proxies' rows follow the members' in vm->slots (jf_vm_init) */
         return -1;
     memcpy(c->members, in->members, (size_t)n * sizeof *c->members);
     for (uint32_t k = 0; k < c->nprox; k++)
@@ -731,8 +768,6 @@ static int crew_proxies(jf_vm *vm, crew *c)
     c->in_ext = *in;
     c->in_ext.members = c->members;
     c->in_ext.branches = c->branches;
-    for (uint32_t i = 0; i < c->n; i++)
-        c->w[i].vm.slots = vm->slots;
     return 0;
 }
 
@@ -833,21 +868,29 @@ static int crew_init(jf_vm *vm, crew *c)
 
 /* Runs one step over every range, a thread each (the first on this one); the error kept is
  * the one of the first range that failed: the first member in output order. */
-static int crew_step(jf_vm *vm, crew *c, int step)
+/* Runs steps[0..n) over every range, a thread a range (the first on this one). Each range
+ * needs only its own members between these steps, so a thread runs them one after the other.
+ * The error kept is the one one thread would meet first: the earliest step that failed, then
+ * the first range (the first member in output order). */
+static int crew_steps(jf_vm *vm, crew *c, const int *steps, int n)
 {
     pthread_t th[JF_MAX_JOBS];
     int started[JF_MAX_JOBS];
-    int proxies = step == STEP_CHARGES && c->nprox;
+    int proxies = 0;
+    for (int k = 0; k < n; k++)
+        proxies |= steps[k] == STEP_CHARGES && c->nprox;
     if (proxies)
         fill_zero(vm->slots + (size_t)vm->in->nmembers * vm->nslots, (size_t)c->nprox * vm->nslots);
     for (uint32_t i = 0; i < c->n; i++) {
         worker *w = &c->w[i];
         w->vm.in = proxies ? &c->in_ext : vm->in;
-        w->step = step;
+        w->steps = steps;
+        w->nsteps = n;
         w->vm.year = vm->year;
         w->vm.failed = 0;
         w->err.msg[0] = '\0';
         w->rc = 0;
+        w->failed_at = n;
         started[i] = i > 0 && pthread_create(&th[i], NULL, worker_main, w) == 0;
     }
     worker_main(&c->w[0]);
@@ -857,20 +900,36 @@ static int crew_step(jf_vm *vm, crew *c, int step)
         else
             worker_main(&c->w[i]); /* no thread to be had: run it here */
     }
+    const worker *first = NULL;
     for (uint32_t i = 0; i < c->n; i++)
-        if (c->w[i].rc) {
-            vm->failed = 1;
-            return jf_error_set(vm->err, "%s", c->w[i].err.msg);
-        }
+        if (c->w[i].rc && (!first || c->w[i].failed_at < first->failed_at))
+            first = &c->w[i];
+    if (first) {
+        vm->failed = 1;
+        return jf_error_set(vm->err, "%s", first->err.msg);
+    }
     return proxies ? crew_merge_proxies(vm, c) : 0;
 }
 
-/* One step over all members: on the crew when there is one, else on this thread. */
-static int step_all(jf_vm *vm, crew *c, int step, rankkey *keys)
+/* Runs steps[0..n) over all members in order: runs of steps that can go in parallel on the
+ * crew when there is one, the others on this thread. */
+static int step_all(jf_vm *vm, crew *c, const int *steps, int n, rankkey *keys)
 {
-    if (c->n > 1 && (step != STEP_CHARGES || c->charges_par))
-        return crew_step(vm, c, step);
-    return run_step(vm, step, 0, vm->in->nmembers, keys);
+    for (int k = 0; k < n;) {
+        int e = k;
+        while (c->n > 1 && e < n && (steps[e] != STEP_CHARGES || c->charges_par))
+            e++;
+        if (e > k) {
+            if (crew_steps(vm, c, steps + k, e - k))
+                return -1;
+            k = e;
+        } else {
+            if (run_step(vm, steps[k], 0, vm->in->nmembers, keys))
+                return -1;
+            k++;
+        }
+    }
+    return 0;
 }
 
 static int run_year(jf_vm *vm, int year, crew *c)
@@ -878,32 +937,20 @@ static int run_year(jf_vm *vm, int year, crew *c)
     const jf_program *p = vm->prog;
     const jf_input *in = vm->in;
     vm->year = year;
-    fill_zero(vm->slots, (size_t)in->nmembers * vm->nslots);
-    memset(vm->outcomes, 0, (size_t)in->nmembers * sizeof *vm->outcomes);
-    for (uint32_t m = 0; m < in->nmembers; m++) {
-        vm->tier[m] = -1;
-        vm->rank[m] = 0;
-    }
     rankkey *keys = malloc(((size_t)in->nmembers + 1) * sizeof *keys);
     if (!keys) {
         vm->failed = 1;
         return jf_error_set(vm->err, "out of memory");
     }
-    int rc = 0;
-    if (p->has_charges)
-        rc = step_all(vm, c, STEP_CHARGES, keys);
+    static const int first[] = {STEP_NEWYEAR, STEP_CHARGES}, mid[] = {STEP_VALUES, STEP_RANKS},
+                     last[] = {STEP_RANKED, STEP_TIERS, STEP_FINAL};
+    int rc = step_all(vm, c, first, p->has_charges ? 2 : 1, keys); /* proxies added after */
     if (rc == 0)
-        rc = step_all(vm, c, STEP_VALUES, keys);
-    if (rc == 0)
-        rc = step_all(vm, c, STEP_RANKS, keys);
+        rc = step_all(vm, c, mid, 2, keys);
     if (rc == 0) /* organisation ranks need every member's values: one thread, after the rest */
         rc = policy_ranks(vm, keys);
     if (rc == 0)
-        rc = step_all(vm, c, STEP_RANKED, keys);
-    if (rc == 0)
-        rc = step_all(vm, c, STEP_TIERS, keys);
-    if (rc == 0)
-        rc = step_all(vm, c, STEP_FINAL, keys);
+        rc = step_all(vm, c, last, 3, keys);
     free(keys);
     return rc;
 }
@@ -934,14 +981,13 @@ int jf_vm_run(jf_vm *vm, int year)
     int first = year;
     if (vm->prog->uses_history && in->min_year && in->min_year < year)
         first = in->min_year;
-    fill_zero(vm->prev, (size_t)in->nmembers * vm->nslots);
-    for (uint32_t m = 0; m < in->nmembers; m++)
-        vm->prev_tier[m] = -1;
     vm->ntrace = 0;
     crew c;
     if (crew_for(vm, &c))
         return -1;
-    int rc = 0;
+    /* no history yet; only a policy that reads previous() ever looks at it */
+    static const int newrun[] = {STEP_NEWRUN};
+    int rc = vm->prog->uses_history ? step_all(vm, &c, newrun, 1, NULL) : 0;
     for (int y = first; y <= year && rc == 0; y++) {
         rc = run_year(vm, y, &c);
         if (rc == 0 && y < year) {
