@@ -464,6 +464,160 @@ static void voidlist_free(voidlist *v)
     memset(v, 0, sizeof *v);
 }
 
+/* A large ledger's events are read on a second thread: it steps the query and copies rows into
+ * blocks while the checker (jf_input_load_rows, on the calling thread) works through the blocks
+ * filled before. The connection is the reader's alone from the first row asked for until the
+ * source is closed: every other statement of the load has finished by then, and the events
+ * source is closed first. Ledgers under PIPE_MIN_ROWS events are read on one thread. */
+#define PIPE_ROWS 1024        /* rows a block */
+#define PIPE_BLOCKS 4         /* blocks between the reader and the checker */
+#define PIPE_MIN_ROWS 65536   /* fewer events than this: no second thread */
+
+/* Rows copied out of the query. */
+typedef struct rowblock {
+    char *text;                  /* the fields' bytes, each followed by a NUL */
+    size_t used;                 /* bytes used */
+    size_t cap;                  /* bytes allocated */
+    size_t off[PIPE_ROWS][6];    /* where each field starts in text */
+    size_t len[PIPE_ROWS][6];    /* its length */
+    int64_t num[PIPE_ROWS][3];   /* batch, line, id */
+    int n;                       /* rows held */
+} rowblock;
+
+/* The blocks between the reader thread and the checker. Blocks head … head+full-1 (mod
+ * PIPE_BLOCKS) are the checker's; the reader fills the next one only while full < PIPE_BLOCKS. */
+typedef struct rowpipe {
+    pthread_t reader;               /* the thread stepping the query */
+    int started;                    /* the thread runs (or ran): join it */
+    pthread_mutex_t mu;             /* guards full, done, stop, failed, msg */
+    pthread_cond_t cv;              /* a block filled or handed back, or the end */
+    rowblock blk[PIPE_BLOCKS];      /* the blocks, filled in turn */
+    int head;                       /* the block the checker reads (checker only) */
+    int pos;                        /* the checker's next row in it (checker only) */
+    int full;                       /* blocks filled and not yet handed back */
+    int done;                       /* the reader filled its last block */
+    int stop;                       /* the checker wants no more rows */
+    int failed;                     /* the reader failed; msg says why */
+    char msg[256];                  /* the reader's error */
+    sqlite3_stmt *st;               /* the query */
+} rowpipe;
+
+/* Copies the statement's current row into b; -1 when out of memory. */
+static int block_add(rowblock *b, sqlite3_stmt *st)
+{
+    size_t need = 6;
+    const char *t[6];
+    for (int i = 0; i < 6; i++) {
+        t[i] = (const char *)sqlite3_column_text(st, i);
+        b->len[b->n][i] = t[i] ? (size_t)sqlite3_column_bytes(st, i) : 0;
+        need += b->len[b->n][i];
+    }
+    if (b->used + need > b->cap) {
+        size_t cap = b->cap ? b->cap : 65536;
+        while (b->used + need > cap)
+            cap *= 2;
+        char *nt = realloc(b->text, cap);
+        if (!nt)
+            return -1;
+        b->text = nt;
+        b->cap = cap;
+    }
+    for (int i = 0; i < 6; i++) {
+        b->off[b->n][i] = b->used;
+        if (b->len[b->n][i])
+            memcpy(b->text + b->used, t[i], b->len[b->n][i]);
+        b->used += b->len[b->n][i];
+        b->text[b->used++] = '\0';
+    }
+    for (int i = 0; i < 3; i++)
+        b->num[b->n][i] = sqlite3_column_int64(st, 6 + i);
+    b->n++;
+    return 0;
+}
+
+static void *pipe_run(void *arg)
+{
+    rowpipe *p = arg;
+    for (int tail = 0;; tail = (tail + 1) % PIPE_BLOCKS) {
+        pthread_mutex_lock(&p->mu);
+        while (p->full == PIPE_BLOCKS && !p->stop)
+            pthread_cond_wait(&p->cv, &p->mu);
+        int stop = p->stop;
+        pthread_mutex_unlock(&p->mu);
+        if (stop)
+            break;
+        rowblock *b = &p->blk[tail];
+        b->n = 0;
+        b->used = 0;
+        int rc = SQLITE_ROW, oom = 0;
+        while (b->n < PIPE_ROWS && (rc = sqlite3_step(p->st)) == SQLITE_ROW)
+            if (block_add(b, p->st)) {
+                oom = 1;
+                break;
+            }
+        int last = oom || rc != SQLITE_ROW;
+        pthread_mutex_lock(&p->mu);
+        if (oom || (rc != SQLITE_ROW && rc != SQLITE_DONE)) {
+            p->failed = 1;
+            snprintf(p->msg, sizeof p->msg, "%s", oom ? "out of memory" : sqlite3_errmsg(sqlite3_db_handle(p->st)));
+        }
+        p->full++;
+        p->done = last;
+        pthread_cond_broadcast(&p->cv);
+        pthread_mutex_unlock(&p->mu);
+        if (last)
+            break;
+    }
+    return NULL;
+}
+
+/* The next row from the blocks: 1, 0 at the end, -1 on the reader's error. */
+static int pipe_next(rowpipe *p, jf_csv_field f[6], int64_t num[3], jf_error *err)
+{
+    for (;;) {
+        pthread_mutex_lock(&p->mu);
+        while (p->full == 0 && !p->done)
+            pthread_cond_wait(&p->cv, &p->mu);
+        int full = p->full, failed = p->failed;
+        pthread_mutex_unlock(&p->mu);
+        if (full == 0)
+            return failed ? jf_error_set(err, "reading the ledger: %s", p->msg) : 0;
+        rowblock *b = &p->blk[p->head];
+        if (p->pos < b->n) {
+            int r = p->pos++;
+            for (int i = 0; i < 6; i++) {
+                f[i].ptr = b->text + b->off[r][i];
+                f[i].len = b->len[r][i];
+            }
+            memcpy(num, b->num[r], sizeof b->num[r]);
+            return 1;
+        }
+        pthread_mutex_lock(&p->mu); /* read through: hand the block back */
+        p->full--;
+        pthread_cond_broadcast(&p->cv);
+        pthread_mutex_unlock(&p->mu);
+        p->head = (p->head + 1) % PIPE_BLOCKS;
+        p->pos = 0;
+    }
+}
+
+/* Stops the reader (if it runs) and releases the blocks. */
+static void pipe_free(rowpipe *p)
+{
+    if (p->started) {
+        pthread_mutex_lock(&p->mu);
+        p->stop = 1;
+        pthread_cond_broadcast(&p->cv);
+        pthread_mutex_unlock(&p->mu);
+        pthread_join(p->reader, NULL);
+    }
+    pthread_cond_destroy(&p->cv);
+    pthread_mutex_destroy(&p->mu);
+    for (int i = 0; i < PIPE_BLOCKS; i++)
+        free(p->blk[i].text);
+    free(p);
+}
+
 /* State of a row source over a query. The file names and void reasons are read beforehand
  * (two small tables) rather than joined row by row: the rows come from one plain scan. */
 typedef struct sqlsrc {
@@ -473,22 +627,47 @@ typedef struct sqlsrc {
     voidlist voids;     /* void reasons by event id (events only) */
     size_t fi;          /* index into files of the current row's batch */
     size_t vi;          /* next void that can match (rows come in id order) */
+    rowpipe *pipe;      /* a large ledger's events: read on a second thread (NULL: here) */
+    int piped;          /* 1: the rows come through pipe (its thread started) */
+    int finished;       /* the query has run to its end (or failed) */
+    const struct sqlsrc *others[2]; /* the load's other sources: finished before a reader starts */
 } sqlsrc;
 
 static int sql_next(jf_rowsrc *r, jf_csv_field f[6], jf_error *err)
 {
     sqlsrc *q = r->state;
-    int rc = sqlite3_step(q->st);
-    if (rc == SQLITE_DONE)
-        return 0;
-    if (rc != SQLITE_ROW)
-        return jf_error_set(err, "reading the ledger: %s", sqlite3_errmsg(sqlite3_db_handle(q->st)));
-    for (int i = 0; i < 6; i++) {
-        const char *t = (const char *)sqlite3_column_text(q->st, i);
-        f[i].ptr = t ? t : "";
-        f[i].len = t ? (size_t)sqlite3_column_bytes(q->st, i) : 0;
+    int64_t num[3];
+    if (q->pipe && !q->piped) { /* the first row asked for: the reader starts, when nothing else reads */
+        int idle = 1;
+        for (int i = 0; i < 2; i++)
+            idle &= !q->others[i] || q->others[i]->finished;
+        q->pipe->st = q->st;
+        q->pipe->started = q->piped = idle && pthread_create(&q->pipe->reader, NULL, pipe_run, q->pipe) == 0;
+        if (!q->piped) { /* no second thread: read here */
+            pipe_free(q->pipe);
+            q->pipe = NULL;
+        }
     }
-    int64_t batch = sqlite3_column_int64(q->st, 6);
+    if (q->piped) {
+        int got = pipe_next(q->pipe, f, num, err);
+        if (got <= 0)
+            return got;
+    } else {
+        int rc = sqlite3_step(q->st);
+        q->finished = rc != SQLITE_ROW;
+        if (rc == SQLITE_DONE)
+            return 0;
+        if (rc != SQLITE_ROW)
+            return jf_error_set(err, "reading the ledger: %s", sqlite3_errmsg(sqlite3_db_handle(q->st)));
+        for (int i = 0; i < 6; i++) {
+            const char *t = (const char *)sqlite3_column_text(q->st, i);
+            f[i].ptr = t ? t : "";
+            f[i].len = t ? (size_t)sqlite3_column_bytes(q->st, i) : 0;
+        }
+        for (int i = 0; i < 3; i++)
+            num[i] = sqlite3_column_int64(q->st, 6 + i);
+    }
+    int64_t batch = num[0];
     if (q->fi >= q->files.n || q->files.batch[q->fi] != batch) { /* rows of one batch come together */
         size_t lo = 0, hi = q->files.n;
         while (lo < hi) {
@@ -504,8 +683,8 @@ static int sql_next(jf_rowsrc *r, jf_csv_field f[6], jf_error *err)
         q->fi = lo;
     }
     r->name = q->files.file[q->fi]; /* the same pointer for every row of the batch */
-    r->line = (unsigned long)sqlite3_column_int64(q->st, 7);
-    r->id = sqlite3_column_int64(q->st, 8);
+    r->line = (unsigned long)num[1];
+    r->id = num[2];
     while (q->vi < q->voids.n && q->voids.event[q->vi] < r->id)
         q->vi++;
     r->voided = q->vi < q->voids.n && q->voids.event[q->vi] == r->id ? q->voids.reason[q->vi] : NULL;
@@ -516,6 +695,8 @@ static void sql_close(jf_rowsrc *r)
 {
     sqlsrc *q = r->state;
     if (q) {
+        if (q->pipe) /* the reader stops before the statement goes */
+            pipe_free(q->pipe);
         sqlite3_finalize(q->st);
         batchfiles_free(&q->files);
         voidlist_free(&q->voids);
@@ -538,8 +719,21 @@ static int sql_source(jf_store *s, jf_rowsrc *r, const char *sql, const char *ki
     const char *k[] = {kind};
     int rc = jf_store_query(s, "SELECT batch, file FROM batch_files WHERE kind = ? ORDER BY batch", k, 1,
                             batchfile_row, &q->files, err);
+    int64_t nrows = 0;
     if (rc == 0 && !strcmp(kind, "events"))
-        rc = jf_store_query(s, "SELECT event_id, reason FROM voids ORDER BY event_id", NULL, 0, void_row, &q->voids, err);
+        rc = jf_store_query(s, "SELECT event_id, reason FROM voids ORDER BY event_id", NULL, 0, void_row, &q->voids, err) ||
+             jf_store_query(s, "SELECT ifnull(max(id), 0) FROM events", NULL, 0, count_row, &nrows, err);
+    if (rc == 0 && nrows >= PIPE_MIN_ROWS) {
+        rowpipe *p = calloc(1, sizeof *p); /* none (no memory, no mutex): the rows are read here */
+        if (p && pthread_mutex_init(&p->mu, NULL) == 0) {
+            if (pthread_cond_init(&p->cv, NULL) == 0)
+                q->pipe = p;
+            else
+                pthread_mutex_destroy(&p->mu);
+        }
+        if (!q->pipe)
+            free(p);
+    }
     if (rc == 0 && (q->files.fail || q->voids.fail))
         rc = jf_error_set(err, "out of memory");
     if (rc == 0)
@@ -577,10 +771,13 @@ int jf_store_load(jf_store *s, const jf_program *policy, jf_input *in, jf_error 
         jf_rowsrc_close(&e);
         return -1;
     }
+    sqlsrc *eq = e.state; /* its reader thread starts only once the other two are read through */
+    eq->others[0] = m.state;
+    eq->others[1] = nbranches ? b.state : NULL;
     jf_rowsrc *ev = &e;
     int rc = jf_input_load_rows(in, policy, &m, &ev, 1, nbranches ? &b : NULL, err);
+    jf_rowsrc_close(&e); /* first: its reader thread, if any, stops using the connection */
     jf_rowsrc_close(&m);
-    jf_rowsrc_close(&e);
     jf_rowsrc_close(&b);
     return rc;
 }
@@ -590,6 +787,8 @@ int jf_store_load(jf_store *s, const jf_program *policy, jf_input *in, jf_error 
 /* A file being hashed: on a second thread while its rows are stored (the hash is needed only
  * to record the file and to refuse one imported already, after its rows are read). The thread
  * only reads and hashes: no allocation, no SQLite, nothing shared until it is joined. */
+#define HASH_THREAD_BYTES (1 << 20) /* files from this size on are hashed on a second thread */
+
 typedef struct hashjob {
     int fd;                      /* the open file */
     char hex[65];                /* its SHA-256, as hex */
@@ -767,9 +966,9 @@ static int stage_file(jf_store *s, int table, const char *path, int64_t batch, i
         free(hj);
         return jf_error_set(err, "%s: cannot read", path);
     }
-    pthread_t hasher;
-    int threaded = pthread_create(&hasher, NULL, hash_run, hj) == 0;
-    if (!threaded) /* no second thread: hash first */
+    pthread_t hasher; /* a small file is hashed first, on this thread */
+    int threaded = st.st_size >= HASH_THREAD_BYTES && pthread_create(&hasher, NULL, hash_run, hj) == 0;
+    if (!threaded)
         hash_run(hj);
     jf_rowsrc src;
     memset(&src, 0, sizeof src);
