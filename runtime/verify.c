@@ -31,18 +31,13 @@ typedef struct vctx {
     jf_error *err;        /* first error goes here */
 } vctx;
 
-/* Printable name of a chunk kind. */
+/* Printable name of a chunk kind. Callers run after check_chunks has accepted every chunk's
+ * kind; the mask only keeps a wrong caller inside the table. */
 static const char *kind_name(unsigned k)
 {
-    switch (k) {
-    case JF_CHUNK_EVENT: return "EVENT";
-    case JF_CHUNK_MEMBER: return "MEMBER";
-    case JF_CHUNK_RANKED: return "RANKED";
-    case JF_CHUNK_TIERCOND: return "TIERCOND";
-    case JF_CHUNK_SHARE: return "SHARE";
-    case JF_CHUNK_FINAL: return "FINAL";
-    default: return "?";
-    }
+    static const char *const names[8] = {"?", "EVENT", "MEMBER", "RANKED", "TIERCOND", "SHARE",
+                                         "FINAL", "?"};
+    return names[k & 7];
 }
 
 /* "an" before EVENT, "a" before the other kind names. */
@@ -259,8 +254,8 @@ static int check_slots(const vctx *v)
     }
     /* parent chains must end: walk each chain, colouring slots 1 (on the current walk) and
      * 2 (known to end); meeting a 1 means a loop. Linear in the number of slots. */
-    if (p->nslots > 0) {
-        unsigned char *mark = calloc(p->nslots, 1);
+    { /* (a program always has slots: the score is one; +1 keeps calloc from seeing 0) */
+        unsigned char *mark = calloc((size_t)p->nslots + 1, 1);
         if (mark == NULL) return jf_error_set(v->err, "%s: out of memory verifying", v->name);
         for (uint32_t i = 0; i < p->nslots; i++) {
             uint32_t s = i;
@@ -413,10 +408,7 @@ static int index_table(const jf_program *p, jf_operand f, const char **one, cons
     case JF_A_NOTE: *one = "note"; *many = "notes"; *n = p->nnotes; return 1;
     case JF_A_PARAM: *one = "parameter"; *many = "parameters"; *n = p->nparams; return 1;
     case JF_A_ROLE: *one = "role"; *many = "roles"; *n = p->nroles; return 1;
-    case JF_A_NONE:
-    case JF_A_JUMP:
-    case JF_A_SMALL:
-    case JF_A_CHARGE:
+    default: /* NONE, JUMP, SMALL, CHARGE: not a plain table index */
         return 0;
     }
     return 0;
@@ -456,18 +448,13 @@ static int check_operand(const vctx *v, uint32_t ci, uint32_t at, jf_opcode op, 
                 return jf_error_set(v->err,
                                     "%s: chunk %u at %04u: ROUND %u: decimal places must be 0..9",
                                     v->name, ci, at, a);
-        } else if (op == JF_OP_OUTCOME) {
+        } else { /* OUTCOME, the only other SMALL instruction (test_opcode_table pins the list) */
             if (a >= p->noutcomes)
                 return jf_error_set(v->err,
                                     "%s: chunk %u at %04u: OUTCOME %u: outcome rule out of range "
                                     "(%u outcome rule%s)",
                                     v->name, ci, at, a, p->noutcomes,
                                     p->noutcomes == 1 ? "" : "s");
-        } else {
-            return jf_error_set(v->err,
-                                "%s: chunk %u at %04u: %s: the verifier does not know the range "
-                                "of this SMALL operand",
-                                v->name, ci, at, info->name);
         }
     } else if (info->operand == JF_A_CHARGE) {
         if (a > 2)
@@ -626,10 +613,9 @@ static int check_code(const vctx *v)
     uint32_t maxlen = 0;
     for (uint32_t i = 0; i < p->nchunks; i++)
         if (p->chunks[i].len > maxlen) maxlen = p->chunks[i].len;
-    if (maxlen == 0) return 0;
-    scratch sc;
-    sc.depth = malloc(maxlen);
-    sc.from = malloc((size_t)maxlen * sizeof *sc.from);
+    scratch sc; /* (+1: check_chunks has refused empty chunks, but malloc(0) may be NULL) */
+    sc.depth = malloc((size_t)maxlen + 1);
+    sc.from = malloc(((size_t)maxlen + 1) * sizeof *sc.from);
     int rc = 0;
     if (sc.depth == NULL || sc.from == NULL)
         rc = jf_error_set(v->err, "%s: out of memory verifying", v->name);

@@ -35,19 +35,23 @@ else
     echo "coverage: project lines $pct% (target: above 90%): ok"
 fi
 
-# branches of the verifier (all functions) and of run_chunk, from gcov's function summaries
+# branches of the verifier (the whole file) and of run_chunk (from its first line to the next
+# function's), from the lcov records: FN:<line>,<name> and BRDA:<line>,<block>,<branch>,<taken>
 branches() { # FILE [FUNCTION]: "taken total" of conditional branches
-    obj=$B/$(dirname "$1")
-    (cd "$obj" && gcov -b -f -n -o . "$(pwd | sed "s|/$B/.*||")/$1" 2>/dev/null) | awk -v fn="${2:-}" '
-        /^Function / { cur = $2; gsub(/\047/, "", cur); next }
-        /^File / { cur = "" }
-        /^Taken at least once:/ {
-            if ((fn == "" && cur != "") || cur == fn) {
-                split($0, a, ":"); split(a[2], b, "% of "); n = b[2] + 0
-                taken += int(b[1] * n / 100 + 0.5); total += n
+    awk -v file="$(pwd)/$1" -v fn="${2:-}" '
+        /^SF:/ { on = substr($0, 4) == file; next }
+        !on { next }
+        /^FN:/ { split(substr($0, 4), a, ","); fl[a[2]] = a[1] + 0; next }
+        /^BRDA:/ { split(substr($0, 6), a, ","); nb++; bl[nb] = a[1] + 0; bt[nb] = (a[4] != "-" && a[4] + 0 > 0); next }
+        END {
+            lo = 0; hi = 1e9
+            if (fn != "") {
+                lo = fl[fn]
+                for (f in fl) if (fl[f] > lo && fl[f] < hi) hi = fl[f]
             }
-        }
-        END { print taken + 0, total + 0 }'
+            for (i = 1; i <= nb; i++) if (bl[i] >= lo && bl[i] < hi) { total++; taken += bt[i] }
+            print taken + 0, total + 0
+        }' "$B/coverage.info"
 }
 for spec in "runtime/verify.c:" "runtime/vm.c:run_chunk"; do
     f=${spec%%:*}

@@ -602,6 +602,11 @@ static void test_opcode_table(void **state)
     assert_int_equal(jf_opinfo_table[JF_OP_INPERIOD].context, JF_C_EVENT);
     assert_int_equal(jf_opinfo_table[JF_OP_INPERIOD].pushes, 1);
     assert_int_equal(JF_PERIODS, 17);
+    /* the verifier knows the range of these SMALL operands and treats any other as OUTCOME's:
+     * a new SMALL instruction must be added to check_operand first */
+    for (int i = 0; i < JF_OP_COUNT; i++)
+        if (jf_opinfo_table[i].operand == JF_A_SMALL)
+            assert_true(i == JF_OP_INPERIOD || i == JF_OP_ROUND || i == JF_OP_OUTCOME);
 }
 
 static void test_roundtrip(void **state)
@@ -1249,6 +1254,12 @@ static void test_verify_direct(void **state)
     assert_string_equal(err.msg, "t.jfc: string pool does not end with NUL");
     assert_string_equal(jf_str(&p, p.name), ""); /* jf_str will not run off the end */
     p.strings[p.strings_len - 1] = '\0';
+    uint32_t len = p.strings_len; /* an empty pool: every string offset is outside it */
+    p.strings_len = 0;
+    err.msg[0] = '\0';
+    assert_int_equal(jf_verify(FILE_NAME, &p, &err), -1);
+    assert_string_equal(err.msg, "t.jfc: header name: string offset 1 is outside the string pool (0 bytes)");
+    p.strings_len = len;
     err.msg[0] = '\0';
     assert_int_equal(jf_verify(NULL, &p, &err), 0);
     jf_program_free(&p);
@@ -1377,12 +1388,15 @@ CASE(slot_codes_overflow, (p->slots[2].codes = 0xffffffffu, p->slots[2].ncodes =
 CASE(slot_kind0, p->slots[2].kind = 0, "t.jfc: slot 2: kind 0 is not a slot kind")
 CASE(slot_kind8, p->slots[2].kind = 8, "t.jfc: slot 2: kind 8 is not a slot kind")
 CASE(slot_type, p->slots[3].type = 6, "t.jfc: slot 3: type 6 is not a value type")
+CASE(slot_type0, p->slots[3].type = 0, "t.jfc: slot 3: type 0 is not a value type")
+CASE(ev_repeat, p->events[1].code = p->events[0].code, "t.jfc: event 1 repeats the code '")
 CASE(slot_history, p->slots[0].history = 2, "t.jfc: slot 0 history flag is 2 (must be 0 or 1)")
 CASE(code_list_entry, p->code_lists[1] = 2,
      "t.jfc: code list entry 1 is event 2, out of range (2 events)")
 
 /* notes, tier rules, columns */
 CASE(note_kind, p->notes[0].kind = 5, "t.jfc: note 0: kind 5 is not a note kind")
+CASE(note_kind0, p->notes[0].kind = 0, "t.jfc: note 0: kind 0 is not a note kind")
 CASE(note_slot, p->notes[0].slot = 9, "t.jfc: note 0: slot 9 is out of range (4 slots)")
 CASE(rule_tier, p->tier_rules[1].tier = 2, "t.jfc: tier rule 1: tier 2 is out of range (2 tiers)")
 CASE(rule_cond_kind, p->tier_rules[0].cond = 5,
@@ -1400,6 +1414,7 @@ CASE(rule_quota_nokeys, p->tier_rules[0].nkeys = 0,
      "t.jfc: tier rule 0: a quota needs at least one sort key")
 CASE(col_slot, p->columns[0].slot = 4, "t.jfc: column 0: slot 4 is out of range (4 slots)")
 CASE(col_type, p->columns[0].type = 0, "t.jfc: column 0: type 0 is not a value type")
+CASE(col_type9, p->columns[0].type = 9, "t.jfc: column 0: type 9 is not a value type")
 
 /* chunks */
 CASE(chunk_past_end, p->chunks[5].len += 1, "run past the end of the code (")
@@ -1474,6 +1489,8 @@ CODE_CASE(op_round, 0, (JF_OP_CONST, 2, 0, JF_OP_ROUND, 10, 0, JF_OP_POP, JF_OP_
           "t.jfc: chunk 0 at %04u: ROUND 10: decimal places must be 0..9", S_ + 3)
 CODE_CASE(op_outcome, 2, (JF_OP_OUTCOME, 1, 0, JF_OP_RET), (void)0,
           "t.jfc: chunk 2 at %04u: OUTCOME 1: outcome rule out of range (1 outcome rule)", S_)
+CODE_CASE(op_outcome_none, 2, (JF_OP_OUTCOME, 0, 0, JF_OP_RET), p->noutcomes = 0,
+          "t.jfc: chunk 2 at %04u: OUTCOME 0: outcome rule out of range (0 outcome rules)", S_)
 CODE_CASE(op_charge_role, 3, (JF_OP_CONST, 1, 0, JF_OP_CHARGE, 3, 0, 1, 0, JF_OP_RET), (void)0,
           "t.jfc: chunk 3 at %04u: CHARGE 3 1: branch role 3 is not 0 (secretary), 1 "
           "(supervisor) or 2 (liaison)",
@@ -1701,6 +1718,7 @@ static const bad_case CASES[] = {
     C2(rank_src), C2(rank_dst), C2(rank_scope), C2(unique_period), C2(unique_codes),
     C2(unique_codes_overflow), C2(cancel_event), C2(cancel_codes), C2(except_roles_undeclared),
     C2(except_roles_high), C2(roles_33), C2(outcomes_65),
+    C(slot_type0), C(ev_repeat), C(note_kind0), C(col_type9), C(op_outcome_none),
 #undef C
 #undef C2
 };
