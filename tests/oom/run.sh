@@ -20,7 +20,7 @@ J=${1:?usage: tests/oom/run.sh JIFEN-OOM}
 case $J in /*) ;; *) J=$(pwd)/$J ;; esac
 cd "$(dirname "$0")/../.." || exit 2
 ROOT=$(pwd)
-D=$ROOT/examples
+D=$ROOT/tests/oom/data
 POLICY=$ROOT/rulesets/xianfeng.jf
 ONLY=${OOM_ONLY:-compile load run run-jf import eval}
 MAX=${OOM_MAX:-20000}
