@@ -426,7 +426,7 @@ static int evaluate(const opts *o, jf_program *p, char **src, size_t *srclen, jf
     const char *re = getenv("JIFEN_RUN_EVENTS");
     uint32_t run_events = re ? (uint32_t)strtoul(re, NULL, 10) : 0;
     if (trace_member == -2 ? jf_input_load(in, p, o->members, o->events, o->branches, &err)
-                           : jf_input_load_streaming(in, p, o->members, o->events, o->branches, run_events, &err)) {
+                           : jf_input_load_streaming(in, p, o->members, o->events, o->branches, run_events, o->jobs, &err)) {
         fprintf(stderr, "%s\n", err.msg);
         return 1;
     }

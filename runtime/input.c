@@ -3,6 +3,7 @@
 #include "csv.h"
 #include "sha256.h"
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -840,20 +841,27 @@ typedef struct jf_evspill {
     uint64_t total;  /* events written */
 } jf_evspill;
 
-/* Sorts the buffered events and writes them to the temp file as one run. */
-static int spill_run(jf_input *in, jf_error *err)
+/* Creates the temp file of the runs. */
+static int spill_open(jf_input *in, jf_error *err)
+{
+    if (in->spill)
+        return 0;
+    jf_evspill *s = in->spill = calloc(1, sizeof *s);
+    if (!s)
+        return jf_error_set(err, "out of memory");
+    s->file = tmpfile();
+    if (!s->file && errno == ENOMEM)
+        return jf_error_set(err, "out of memory");
+    if (!s->file)
+        return jf_error_set(err, "cannot create a temp file for the events: %s", strerror(errno));
+    return 0;
+}
+
+/* Sorts n events at ev and appends them to the open temp file as one run. Reads only the
+ * input's member count (a spill thread runs it while the events are still being read). */
+static int spill_write(const jf_input *in, jf_event *ev, uint32_t n, jf_error *err)
 {
     jf_evspill *s = in->spill;
-    if (!s) {
-        s = in->spill = calloc(1, sizeof *s);
-        if (!s)
-            return jf_error_set(err, "out of memory");
-        s->file = tmpfile();
-        if (!s->file && errno == ENOMEM)
-            return jf_error_set(err, "out of memory");
-        if (!s->file)
-            return jf_error_set(err, "cannot create a temp file for the events: %s", strerror(errno));
-    }
     if (s->nruns == s->cap) {
         uint32_t cap = s->cap ? s->cap * 2 : 16;
         uint64_t *st = realloc(s->start, cap * sizeof *st);
@@ -865,16 +873,88 @@ static int spill_run(jf_input *in, jf_error *err)
         s->count = ct;
         s->cap = cap;
     }
-    if (sort_events(in))
+    jf_input view; /* sort_events sorts an input's events: these */
+    memset(&view, 0, sizeof view);
+    view.nmembers = in->nmembers;
+    view.events = ev;
+    view.nevents = n;
+    if (sort_events(&view))
         return jf_error_set(err, "out of memory sorting events");
-    if (fwrite(in->events, sizeof *in->events, in->nevents, s->file) != in->nevents)
+    if (fwrite(ev, sizeof *ev, n, s->file) != n)
         return errno == ENOMEM ? jf_error_set(err, "out of memory")
                                : jf_error_set(err, "cannot write the temp file of events: %s", strerror(errno));
     s->start[s->nruns] = s->total;
-    s->count[s->nruns] = in->nevents;
+    s->count[s->nruns] = n;
     s->nruns++;
-    s->total += in->nevents;
+    s->total += n;
+    return 0;
+}
+
+/* Sorts the buffered events and writes them to the temp file as one run. */
+static int spill_run(jf_input *in, jf_error *err)
+{
+    if (spill_open(in, err) || spill_write(in, in->events, in->nevents, err))
+        return -1;
     in->nevents = 0;
+    return 0;
+}
+
+/* With two threads or more, a full buffer is sorted and written by a thread while the next
+ * one is read: two buffers of run_cap events. */
+typedef struct spiller {
+    const jf_input *in; /* the input being read */
+    jf_event *buf;      /* the buffer the thread has (written, or being written) */
+    uint32_t n;         /* its events */
+    pthread_t th;       /* the thread */
+    int running;        /* a thread is at work on buf */
+    int rc;             /* its result */
+    jf_error err;       /* its error */
+} spiller;
+
+static void *spiller_main(void *arg)
+{
+    spiller *sp = arg;
+    sp->rc = spill_write(sp->in, sp->buf, sp->n, &sp->err);
+    return NULL;
+}
+
+/* Waits for the thread; its error, when it failed, replaces *err (it came first in the file). */
+static int spiller_wait(spiller *sp, jf_error *err)
+{
+    if (!sp->running)
+        return 0;
+    pthread_join(sp->th, NULL);
+    sp->running = 0;
+    if (sp->rc == 0)
+        return 0;
+    err->msg[0] = '\0';
+    return jf_error_set(err, "%s", sp->err.msg);
+}
+
+/* Hands the full buffer (run_cap events) to the thread and gives the reader the other one;
+ * without a second buffer or a thread, spills here. */
+static int spiller_hand(spiller *sp, jf_input *in, uint32_t run_cap, jf_error *err)
+{
+    if (spill_open(in, err) || spiller_wait(sp, err))
+        return -1;
+    if (!sp->buf)
+        sp->buf = malloc((size_t)run_cap * sizeof *sp->buf);
+    if (!sp->buf)
+        return spill_run(in, err);
+    jf_event *full = in->events;
+    in->events = sp->buf;
+    sp->buf = full;
+    sp->n = in->nevents;
+    sp->in = in;
+    sp->rc = 0;
+    sp->err.msg[0] = '\0';
+    in->nevents = 0;
+    if (pthread_create(&sp->th, NULL, spiller_main, sp) == 0) {
+        sp->running = 1;
+        return 0;
+    }
+    if (spill_write(in, sp->buf, sp->n, err)) /* no thread to be had */
+        return -1;
     return 0;
 }
 
@@ -1095,8 +1175,11 @@ static int validate_spilled(jf_input *in, const jf_program *p, jf_error *err)
 /* Reads, checks and sorts the events. With run_cap (> 0), at most run_cap events are held:
  * a full buffer is sorted and spilled as a run (see jf_input_load_streaming). */
 static int load_events(jf_input *in, const jf_program *p, jf_rowsrc **srcs, int nsrcs,
-                       const idindex *ix, uint32_t run_cap, jf_error *err)
+                       const idindex *ix, uint32_t run_cap, int threads, jf_error *err)
 {
+    spiller sp;
+    memset(&sp, 0, sizeof sp);
+    uint64_t handed = 0; /* events spilled or handed to the spill thread */
     int rc = 0;
     uint32_t cap = 0;
     int fail = 0;
@@ -1182,12 +1265,15 @@ static int load_events(jf_input *in, const jf_program *p, jf_rowsrc **srcs, int 
             rc = jf_error_set(err, "%s:%lu: qty %s of '%s' is outside its range %s..%s", path, line, qty.len ? qty.ptr : "1", code.ptr, lo, hi);
             break;
         }
-        if (run_cap && in->nevents == run_cap && spill_run(in, err)) {
-            rc = -1;
-            break;
+        if (run_cap && in->nevents == run_cap) {
+            handed += in->nevents; /* (the spill thread's counts are its own until it is joined) */
+            if (threads > 1 ? spiller_hand(&sp, in, run_cap, err) : spill_run(in, err)) {
+                rc = -1;
+                break;
+            }
         }
-        if (in->nevents == cap || (in->spill && in->spill->total + in->nevents >= 0x40000000u)) {
-            if (cap >= 0x40000000u || (in->spill && in->spill->total + in->nevents >= 0x40000000u)) {
+        if (in->nevents == cap || handed + in->nevents >= 0x40000000u) {
+            if (cap >= 0x40000000u || handed + in->nevents >= 0x40000000u) {
                 rc = jf_error_set(err, "%s: too many events", path);
                 break;
             }
@@ -1259,6 +1345,9 @@ static int load_events(jf_input *in, const jf_program *p, jf_rowsrc **srcs, int 
     }
     free(hash);
     free(codes.slot);
+    if (spiller_wait(&sp, err)) /* a failed spill comes before anything read after it */
+        rc = -1;
+    free(sp.buf);
     if (rc)
         return rc;
     for (int i = 0; i < nsrcs; i++) /* the files' text is no longer needed: free it before sorting */
@@ -1288,7 +1377,7 @@ static int load_events(jf_input *in, const jf_program *p, jf_rowsrc **srcs, int 
 }
 
 static int load_rows(jf_input *in, const jf_program *p, jf_rowsrc *members, jf_rowsrc **events,
-                     int nevents_src, jf_rowsrc *branches, uint32_t run_cap, jf_error *err)
+                     int nevents_src, jf_rowsrc *branches, uint32_t run_cap, int threads, jf_error *err)
 {
     memset(in, 0, sizeof *in);
     int fail = 0;
@@ -1306,7 +1395,7 @@ static int load_rows(jf_input *in, const jf_program *p, jf_rowsrc *members, jf_r
     if (rc == 0)
         rc = load_branches(in, branches, &ix, err);
     if (rc == 0)
-        rc = load_events(in, p, events, nevents_src, &ix, run_cap, err);
+        rc = load_events(in, p, events, nevents_src, &ix, run_cap, threads, err);
     free(ix.order);
     in->idslots = ix.map.slot; /* the member map stays with the input */
     in->idcap = ix.map.cap;
@@ -1318,11 +1407,12 @@ static int load_rows(jf_input *in, const jf_program *p, jf_rowsrc *members, jf_r
 int jf_input_load_rows(jf_input *in, const jf_program *p, jf_rowsrc *members, jf_rowsrc **events,
                        int nevents_src, jf_rowsrc *branches, jf_error *err)
 {
-    return load_rows(in, p, members, events, nevents_src, branches, 0, err);
+    return load_rows(in, p, members, events, nevents_src, branches, 0, 1, err);
 }
 
 static int load_files(jf_input *in, const jf_program *p, const char *members_path,
-                      const char *events_path, const char *branches_path, uint32_t run_cap, jf_error *err)
+                      const char *events_path, const char *branches_path, uint32_t run_cap, int threads,
+                      jf_error *err)
 {
     jf_rowsrc m, e, b;
     memset(&b, 0, sizeof b);
@@ -1337,7 +1427,7 @@ static int load_files(jf_input *in, const jf_program *p, const char *members_pat
     if (rc)
         return rc;
     jf_rowsrc *ev = &e;
-    rc = load_rows(in, p, &m, &ev, 1, branches_path ? &b : NULL, run_cap, err);
+    rc = load_rows(in, p, &m, &ev, 1, branches_path ? &b : NULL, run_cap, threads, err);
     jf_rowsrc_close(&m);
     jf_rowsrc_close(&e);
     jf_rowsrc_close(&b);
@@ -1347,15 +1437,15 @@ static int load_files(jf_input *in, const jf_program *p, const char *members_pat
 int jf_input_load(jf_input *in, const jf_program *p, const char *members_path,
                   const char *events_path, const char *branches_path, jf_error *err)
 {
-    return load_files(in, p, members_path, events_path, branches_path, 0, err);
+    return load_files(in, p, members_path, events_path, branches_path, 0, 1, err);
 }
 
 int jf_input_load_streaming(jf_input *in, const jf_program *p, const char *members_path,
                             const char *events_path, const char *branches_path, uint32_t run_events,
-                            jf_error *err)
+                            int threads, jf_error *err)
 {
     return load_files(in, p, members_path, events_path, branches_path,
-                      run_events ? run_events : JF_RUN_EVENTS, err);
+                      run_events ? run_events : JF_RUN_EVENTS, threads, err);
 }
 
 void jf_input_free(jf_input *in)

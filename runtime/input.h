@@ -107,10 +107,12 @@ int jf_input_load_rows(jf_input *in, const jf_program *p, jf_rowsrc *members, jf
  * a run to an unlinked temp file, and members' events are later merged from the runs through
  * a jf_evcursor, so memory grows with the members, not the events. One validation pass over
  * the merged events at load time finds every error that jf_input_load finds, with the same
- * message. When every event fits in the buffer the input is the same as jf_input_load's. */
+ * message. When every event fits in the buffer the input is the same as jf_input_load's.
+ * With threads > 1, a full buffer is sorted and written by a second thread while the next
+ * buffer is read (two buffers). */
 int jf_input_load_streaming(jf_input *in, const jf_program *p, const char *members_path,
                             const char *events_path, const char *branches_path, uint32_t run_events,
-                            jf_error *err);
+                            int threads, jf_error *err);
 #define JF_RUN_EVENTS 65536u /* events per sorted run (3 MiB of jf_event) */
 void jf_input_free(jf_input *in);
 
