@@ -1131,9 +1131,10 @@ int jf_store_import(jf_store *s, const jf_program *policy, const char *members, 
         rc = jf_store_commit(s, err);
     if (rc)
         jf_store_rollback(s);
-    if ((sqlite3_exec(s->db, "PRAGMA foreign_keys=ON", NULL, NULL, NULL) != SQLITE_OK ||
-         sqlite3_exec(s->db, "PRAGMA cache_size=-2000", NULL, NULL, NULL) != SQLITE_OK) && rc == 0)
-        rc = sql_error(s, err, "cannot restore the connection's settings");
+    /* back to the settings of every other command (a failure here changes nothing stored: the
+     * batch is committed or rolled back by now, and the connection is closed next) */
+    sqlite3_exec(s->db, "PRAGMA foreign_keys=ON", NULL, NULL, NULL);
+    sqlite3_exec(s->db, "PRAGMA cache_size=-2000", NULL, NULL, NULL);
     return rc;
 }
 
