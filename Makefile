@@ -62,6 +62,7 @@ test: $(BIN) unit regress $(MUTATE_BIN)
 	@sh tests/determinism/run.sh -q $(BIN)
 	@sh tests/store/run.sh $(BIN)
 	@sh tests/publish/run.sh $(BIN)
+	@sh tests/cli/run.sh $(BIN)
 
 
 $(MUTATE_BIN): tests/mutate/mutate.c $(LIB_OBJ)
