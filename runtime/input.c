@@ -969,7 +969,7 @@ static void spill_free(jf_evspill *s)
     free(s);
 }
 
-#define CUR_AHEAD 8192 /* events a cursor reads ahead over all runs (32 to 1024 a run) */
+#define CUR_AHEAD 4096 /* events a cursor reads ahead over all runs (32 to 1024 a run) */
 
 /* A cursor's place in one run. */
 typedef struct runcur {
@@ -978,6 +978,7 @@ typedef struct runcur {
     jf_event *buf; /* events read ahead (the cursor's `per` of them) */
     uint32_t bi;   /* next one in buf */
     uint32_t bn;   /* how many in buf */
+    uint64_t home; /* file index of the cursor's home member's first event (or later) */
 } runcur;
 
 struct jf_evcursor {
@@ -986,6 +987,7 @@ struct jf_evcursor {
     runcur *runs;          /* one per run (spilled input) */
     uint32_t nruns;        /* how many */
     uint32_t per;          /* events read ahead per run */
+    uint32_t home;         /* the member the cursor was opened at: its places are kept */
     jf_event *ahead;       /* the runs' read-ahead buffers */
     jf_event *block;       /* the current member's events */
     uint32_t blockcap;     /* entries allocated in block */
@@ -1013,6 +1015,10 @@ void jf_evcursor_rewind(jf_evcursor *c, uint32_t first)
     const jf_evspill *s = c->in->spill;
     for (uint32_t r = 0; r < c->nruns; r++) { /* runs are sorted by member: binary search */
         uint64_t lo = s->start[r], hi = s->start[r] + s->count[r];
+        if (first == c->home && c->runs[r].home)
+            lo = hi = c->runs[r].home - 1; /* found when the cursor was opened */
+        else if (first == 0)
+            hi = lo;
         while (lo < hi) {
             uint64_t mid = lo + (hi - lo) / 2;
             jf_event e;
@@ -1028,6 +1034,8 @@ void jf_evcursor_rewind(jf_evcursor *c, uint32_t first)
         c->runs[r].next = lo;
         c->runs[r].end = s->start[r] + s->count[r];
         c->runs[r].bi = c->runs[r].bn = 0;
+        if (first == c->home)
+            c->runs[r].home = lo + 1;
     }
 }
 
@@ -1053,6 +1061,7 @@ int jf_evcursor_open(jf_evcursor **out, const jf_input *in, const jf_program *p,
         }
         for (uint32_t r = 0; r < c->nruns; r++)
             c->runs[r].buf = c->ahead + (size_t)r * c->per;
+        c->home = first;
         jf_evcursor_rewind(c, first);
     }
     *out = c;
