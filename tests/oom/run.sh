@@ -13,7 +13,9 @@
 #     stored rows compared before and after).
 # Operations: compile (front end + code generation + write), load (read + verify a .jfc and
 # print it), run (a .jfc over CSVs: input reading, validation, VM), run-jf (all of it from the
-# rule file), import (CSV into a store), eval (evaluate from a store and store the run).
+# rule file), run-jobs (on 2 threads), run-spill (events spilled in sorted runs of 3 to a temp
+# file and merged, 2 threads), import (CSV into a store), eval (evaluate from a store and
+# store the run).
 # Environment: OOM_ONLY="compile run" to run some operations; OOM_MAX (default 20000) bounds N.
 set -u
 J=${1:?usage: tests/oom/run.sh JIFEN-OOM}
@@ -22,7 +24,7 @@ cd "$(dirname "$0")/../.." || exit 2
 ROOT=$(pwd)
 D=$ROOT/tests/oom/data
 POLICY=$ROOT/rulesets/xianfeng.jf
-ONLY=${OOM_ONLY:-compile load run run-jf import eval}
+ONLY=${OOM_ONLY:-compile load run run-jf run-jobs run-spill import eval}
 MAX=${OOM_MAX:-20000}
 T=$(mktemp -d) || exit 2
 trap 'rm -rf "$T"' EXIT
@@ -48,6 +50,8 @@ cmd() {
     load)    echo "$J disasm $T/p.jfc" ;;
     run)     echo "$J run $T/p.jfc $ARGS" ;;
     run-jf)  echo "$J run $POLICY $ARGS" ;;
+    run-jobs) echo "$J run $T/p.jfc $ARGS --jobs 2" ;;
+    run-spill) echo "env JIFEN_RUN_EVENTS=3 $J run $T/p.jfc $ARGS --jobs 2" ;;
     import)  echo "$J import $T/db --members $D/members.csv --events $D/events.csv --branches $D/branches.csv" ;;
     eval)    echo "$J eval $T/db --year 2025 --format csv" ;;
     esac
