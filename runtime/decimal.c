@@ -266,14 +266,6 @@ jf_dec_status jf_dec_div(jf_dec a, jf_dec b, jf_dec *out) {
     return make((i128)a.num * b.den, (i128)a.den * b.num, out);
 }
 
-/* -a; JF_DEC_OVERFLOW only when a.num is INT64_MIN. */
-jf_dec_status jf_dec_neg(jf_dec a, jf_dec *out) {
-    if (a.num == INT64_MIN) return JF_DEC_OVERFLOW;
-    out->num = -a.num;
-    out->den = a.den;
-    return JF_DEC_OK;
-}
-
 /* Largest integer <= a (toward minus infinity). Never overflows for a valid a. */
 jf_dec_status jf_dec_floor(jf_dec a, jf_dec *out) {
     if (a.den == 1) {

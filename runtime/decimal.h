@@ -51,7 +51,15 @@ static inline jf_dec_status jf_dec_add(jf_dec a, jf_dec b, jf_dec *out)
 jf_dec_status jf_dec_sub(jf_dec a, jf_dec b, jf_dec *out);
 jf_dec_status jf_dec_mul(jf_dec a, jf_dec b, jf_dec *out);
 jf_dec_status jf_dec_div(jf_dec a, jf_dec b, jf_dec *out);
-jf_dec_status jf_dec_neg(jf_dec a, jf_dec *out);
+/* -a; JF_DEC_OVERFLOW only when a.num is INT64_MIN. */
+static inline jf_dec_status jf_dec_neg(jf_dec a, jf_dec *out)
+{
+    if (a.num == INT64_MIN)
+        return JF_DEC_OVERFLOW;
+    out->num = -a.num;
+    out->den = a.den;
+    return JF_DEC_OK;
+}
 /* Largest integer <= a. */
 jf_dec_status jf_dec_floor(jf_dec a, jf_dec *out);
 /* Round to `places` decimals (0..9), half away from zero. */

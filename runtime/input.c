@@ -620,6 +620,8 @@ static int cmp_evsort(const void *x, const void *y)
     return c ? c : (a->i > b->i) - (a->i < b->i);
 }
 
+#define SORT_GATHER_MAX ((uint32_t)1 << 18) /* events sorted through a copy (14 MiB at most) */
+
 static int sort_events(jf_input *in)
 {
     uint32_t n = in->nevents;
@@ -667,7 +669,18 @@ static int sort_events(jf_input *in)
         qsort(ix, n, sizeof *ix, cmp_evsort);
     }
     free(at_m);
-    /* position k must receive event ix[k].i; follow each cycle once */
+    /* position k must receive event ix[k].i: gathered into a copy (independent reads, a
+     * member's events read in a row) when the copy is small enough, else moved in place
+     * by following each cycle once (every step waits on the one before) */
+    jf_event *tmp = n <= SORT_GATHER_MAX ? malloc((size_t)n * sizeof *tmp) : NULL;
+    if (tmp) {
+        for (uint32_t k = 0; k < n; k++)
+            tmp[k] = in->events[ix[k].i];
+        memcpy(in->events, tmp, (size_t)n * sizeof *tmp);
+        free(tmp);
+        free(ix);
+        return 0;
+    }
     for (uint32_t k = 0; k < n; k++) {
         if (ix[k].i == k || ix[k].ev == NULL)
             continue;

@@ -401,17 +401,20 @@ static int scan(jf_vm *vm, uint32_t m, int handlers, int aggs)
         const jf_eventdef *d = &p->events[e->code];
         if (e->skip)
             continue; /* cancelled or voided: counts nowhere */
-        if (aggs) {
-            uint32_t month = (uint32_t)(e->date / 100 % 100);
-            uint32_t per[3] = {0, JF_PERIOD_QUARTER + (month - 1) / 3, JF_PERIOD_MONTH + month - 1};
-            for (int k = 0; k < (vm->periods ? 3 : 1); k++) {
-                size_t at = (size_t)per[k] * p->nevents + e->code;
-                if (jf_dec_add(vm->rows[at], ONE, &vm->rows[at]) != JF_DEC_OK ||
-                    jf_dec_add(vm->qsum[at], e->qty, &vm->qsum[at]) != JF_DEC_OK ||
-                    jf_dec_add(vm->occ[at], d->measure ? ONE : e->qty, &vm->occ[at]) != JF_DEC_OK) {
+        if (aggs) { /* the year's totals, then (when read) the quarter's and the month's */
+            const jf_dec occ = d->measure ? ONE : e->qty;
+            size_t at = e->code;
+            for (int k = 0;; k++) {
+                jf_dec *rw = &vm->rows[at], *qs = &vm->qsum[at], *oc = &vm->occ[at];
+                if (jf_dec_add(*rw, ONE, rw) != JF_DEC_OK || jf_dec_add(*qs, e->qty, qs) != JF_DEC_OK ||
+                    jf_dec_add(*oc, occ, oc) != JF_DEC_OK) {
                     vm->failed = 1;
                     return jf_error_set(vm->err, "%s:%u: totals of '%s' overflow", jf_input_str(vm->in, e->file), e->line, jf_str(p, d->code));
                 }
+                if (k == 2 || !vm->periods)
+                    break;
+                uint32_t month = (uint32_t)(e->date / 100 % 100);
+                at = (size_t)(k == 0 ? JF_PERIOD_QUARTER + (month - 1) / 3 : JF_PERIOD_MONTH + month - 1) * p->nevents + e->code;
             }
         }
         if (handlers && d->handler != JF_NONE) {
