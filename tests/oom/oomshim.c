@@ -33,7 +33,7 @@ static unsigned long oom_fail;  /* the one to fail (0: none) */
 static int oom_fired;           /* the failure happened */
 static int oom_trace;           /* print the stack where it happens */
 
-void __sanitizer_print_stack_trace(void);
+void __sanitizer_print_stack_trace(void) __attribute__((weak)); /* ASan builds only */
 
 /* Counts one allocation; 1 when it is the one to fail. */
 static int oom_hit(void)
@@ -41,7 +41,7 @@ static int oom_hit(void)
     oom_count++;
     if (oom_fail && oom_count == oom_fail) {
         oom_fired = 1;
-        if (oom_trace)
+        if (oom_trace && __sanitizer_print_stack_trace)
             __sanitizer_print_stack_trace();
         return 1;
     }

@@ -14,7 +14,7 @@
 # Operations: compile (front end + code generation + write), load (read + verify a .jfc and
 # print it), run (a .jfc over CSVs: input reading, validation, VM), run-jf (all of it from the
 # rule file), run-jobs (on 2 threads), run-spill (events spilled in sorted runs of 3 to a temp
-# file and merged, 2 threads), import (CSV into a store), eval (evaluate from a store and
+# file and merged, 2 threads), run-highest (wudaitou: highest per matter), import (CSV into a store), eval (evaluate from a store and
 # store the run).
 # Environment: OOM_ONLY="compile run" to run some operations; OOM_MAX (default 20000) bounds N.
 set -u
@@ -24,7 +24,7 @@ cd "$(dirname "$0")/../.." || exit 2
 ROOT=$(pwd)
 D=$ROOT/tests/oom/data
 POLICY=$ROOT/rulesets/xianfeng.jf
-ONLY=${OOM_ONLY:-compile load run run-jf run-jobs run-spill import eval}
+ONLY=${OOM_ONLY:-compile load run run-jf run-jobs run-spill run-highest import eval}
 MAX=${OOM_MAX:-20000}
 T=$(mktemp -d) || exit 2
 trap 'rm -rf "$T"' EXIT
@@ -37,6 +37,8 @@ bad() { echo "oom: $*" >&2; fail=1; }
 
 ARGS="--members $D/members.csv --events $D/events.csv --branches $D/branches.csv --year 2025 --format csv"
 "$J" compile "$POLICY" -o "$T/p.jfc" >/dev/null 2>&1 || { echo "oom: cannot compile $POLICY" >&2; exit 1; }
+W=$ROOT/tests/schemes/wudaitou # highest per matter: its table grows during the run
+"$J" compile "$ROOT/rulesets/wudaitou.jf" -o "$T/w.jfc" >/dev/null 2>&1 || { echo "oom: cannot compile wudaitou" >&2; exit 1; }
 "$J" db init "$T/base.db" >/dev/null 2>&1 &&
     "$J" db policy "$T/base.db" "$POLICY" --from 2000-01-01 >/dev/null 2>&1 || { echo "oom: cannot make a store" >&2; exit 1; }
 cp "$T/base.db" "$T/full.db"
@@ -52,6 +54,7 @@ cmd() {
     run-jf)  echo "$J run $POLICY $ARGS" ;;
     run-jobs) echo "$J run $T/p.jfc $ARGS --jobs 2" ;;
     run-spill) echo "env JIFEN_RUN_EVENTS=3 $J run $T/p.jfc $ARGS --jobs 2" ;;
+    run-highest) echo "$J run $T/w.jfc --members $W/members.csv --events $W/events.csv --year 2025 --format csv" ;;
     import)  echo "$J import $T/db --members $D/members.csv --events $D/events.csv --branches $D/branches.csv" ;;
     eval)    echo "$J eval $T/db --year 2025 --format csv" ;;
     esac
