@@ -3,6 +3,7 @@
 #include "csv.h"
 #include "sha256.h"
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1005,6 +1006,7 @@ struct jf_evcursor {
     jf_event *block;       /* the current member's events */
     uint32_t blockcap;     /* entries allocated in block */
     int fd;                /* the temp file (pread: each cursor reads on its own) */
+    int own_fd;            /* fd is this cursor's own opening of the file (closed with it) */
 };
 
 /* Reads n events at file index `at`; 0 or -1. */
@@ -1063,6 +1065,18 @@ int jf_evcursor_open(jf_evcursor **out, const jf_input *in, const jf_program *p,
     c->p = p;
     if (in->spill) {
         c->fd = fileno(in->spill->file);
+#ifdef __linux__
+        { /* an opening of its own: threads' cursors share no file state (read-ahead) */
+            char path[64];
+            snprintf(path, sizeof path, "/proc/self/fd/%d", c->fd);
+            int fd = open(path, O_RDONLY);
+            if (fd >= 0) {
+                c->fd = fd;
+                c->own_fd = 1;
+            }
+        }
+#endif
+        (void)posix_fadvise(c->fd, 0, 0, POSIX_FADV_RANDOM); /* in the page cache: no read-ahead */
         c->nruns = in->spill->nruns;
         c->per = c->nruns ? CUR_AHEAD / c->nruns : 1024;
         c->per = c->per < 32 ? 32 : c->per > 1024 ? 1024 : c->per;
@@ -1085,6 +1099,8 @@ void jf_evcursor_close(jf_evcursor *c)
 {
     if (!c)
         return;
+    if (c->own_fd)
+        close(c->fd);
     free(c->runs);
     free(c->ahead);
     free(c->block);
