@@ -832,8 +832,12 @@ static int earlier_row(void *ctx, int n, const char *const *cols)
 }
 
 /* Event rows go EVROWS to an INSERT: one statement with EVROWS value lists costs much less
- * than EVROWS runs of a one-row statement (the per-statement work of the VM is shared). */
+ * than EVROWS runs of a one-row statement (the per-statement work of the VM is shared). They
+ * are buffered EVBLOCK at a time; a large file's blocks are stored by a second thread while
+ * the next block is read from the file (the connection is that thread's alone until it is
+ * joined: the reading side only parses and copies). */
 #define EVROWS 64
+#define EVBLOCK 4096          /* rows a buffer holds (a multiple of EVROWS) */
 
 /* Event rows waiting for their INSERT, their fields copied (a row source's fields stay valid
  * only until its next row). */
@@ -841,9 +845,9 @@ typedef struct evbuf {
     char *text;                  /* the fields' bytes, one after another */
     size_t used;                 /* bytes used */
     size_t cap;                  /* bytes allocated */
-    size_t off[EVROWS][6];       /* where each field starts in text */
-    size_t len[EVROWS][6];       /* its length */
-    sqlite3_int64 line[EVROWS];  /* each row's line */
+    size_t off[EVBLOCK][6];      /* where each field starts in text */
+    size_t len[EVBLOCK][6];      /* its length */
+    sqlite3_int64 line[EVBLOCK]; /* each row's line */
     int n;                       /* rows waiting */
 } evbuf;
 
@@ -874,8 +878,8 @@ static int evbuf_add(evbuf *b, const jf_csv_field f[6], unsigned long line)
     return 0;
 }
 
-/* Binds row r of the buffer to a statement's parameters base+1 … base+7 (six fields, the line)
- * and, for a one-row statement, runs it. The bytes stay in place until the statement is reset. */
+/* Binds row r of the buffer to a statement's parameters base+1 … base+7 (six fields, the
+ * line). The bytes stay in place until the statement is reset. */
 static int evbuf_bind(sqlite3_stmt *st, const evbuf *b, int r, int base)
 {
     int rc = SQLITE_OK;
@@ -886,32 +890,187 @@ static int evbuf_bind(sqlite3_stmt *st, const evbuf *b, int r, int base)
     return rc;
 }
 
-/* Stores the buffered rows: EVROWS through `many`, fewer one by one through `one`. */
-static int evbuf_flush(jf_store *s, evbuf *b, sqlite3_stmt *many, sqlite3_stmt *one, jf_error *err)
+/* Stores the buffered rows (EVROWS at a time through `many`, the rest one by one through
+ * `one`) and empties the buffer; an SQLite result code. */
+static int evbuf_flush(evbuf *b, sqlite3_stmt *many, sqlite3_stmt *one)
 {
-    int rc = SQLITE_OK;
-    if (b->n == EVROWS) {
-        for (int r = 0; r < EVROWS && rc == SQLITE_OK; r++)
-            rc = evbuf_bind(many, b, r, 1 + 7 * r);
-        if (rc == SQLITE_OK)
-            rc = sqlite3_step(many) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
+    int rc = SQLITE_OK, r = 0;
+    for (; r + EVROWS <= b->n && rc == SQLITE_OK; r += EVROWS) {
+        for (int k = 0; k < EVROWS && rc == SQLITE_OK; k++)
+            rc = evbuf_bind(many, b, r + k, 1 + 7 * k);
+        if (rc == SQLITE_OK && (rc = sqlite3_step(many)) == SQLITE_DONE)
+            rc = SQLITE_OK;
         sqlite3_reset(many);
-    } else {
-        for (int r = 0; r < b->n && rc == SQLITE_OK; r++) {
-            rc = evbuf_bind(one, b, r, 1);
-            if (rc == SQLITE_OK)
-                rc = sqlite3_step(one) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
-            sqlite3_reset(one);
-        }
+    }
+    for (; r < b->n && rc == SQLITE_OK; r++) {
+        rc = evbuf_bind(one, b, r, 1);
+        if (rc == SQLITE_OK && (rc = sqlite3_step(one)) == SQLITE_DONE)
+            rc = SQLITE_OK;
+        sqlite3_reset(one);
     }
     b->n = 0;
     b->used = 0;
-    return rc == SQLITE_OK ? 0 : sql_error(s, err, "storing a row");
+    return rc;
 }
 
-/* Prepares the event INSERTs: ?1 is the batch, then 7 parameters a row (6 fields, the line). */
-static int prepare_events(jf_store *s, int64_t batch, sqlite3_stmt **many, sqlite3_stmt **one, jf_error *err)
+/* The events of one file on their way into the table. */
+typedef struct evstore {
+    jf_store *s;                 /* the store */
+    sqlite3_stmt *many;          /* INSERT of EVROWS rows */
+    sqlite3_stmt *one;           /* INSERT of one row */
+    evbuf *buf[2];               /* buf[cur] fills while the thread stores the other */
+    int cur;                     /* the buffer being filled */
+    int threaded;                /* 1: a thread stores the blocks (0: stored here) */
+    int sync;                    /* mu and cv are initialised: destroy them */
+    int started;                 /* the thread runs: join it */
+    pthread_t writer;            /* that thread */
+    pthread_mutex_t mu;          /* guards todo, busy, end, failed, msg */
+    pthread_cond_t cv;           /* todo handed over, a block stored, or the end */
+    evbuf *todo;                 /* a block handed to the thread, not yet taken */
+    int busy;                    /* the thread is storing a block */
+    int end;                     /* no more blocks */
+    int failed;                  /* a block could not be stored; msg says why */
+    char msg[256];               /* SQLite's message */
+} evstore;
+
+static void *evstore_run(void *arg)
 {
+    evstore *e = arg;
+    pthread_mutex_lock(&e->mu);
+    for (;;) {
+        while (!e->todo && !e->end)
+            pthread_cond_wait(&e->cv, &e->mu);
+        if (!e->todo)
+            break;
+        evbuf *b = e->todo;
+        e->todo = NULL;
+        e->busy = 1;
+        int skip = e->failed;
+        pthread_mutex_unlock(&e->mu);
+        int rc = skip ? SQLITE_OK : evbuf_flush(b, e->many, e->one);
+        const char *why = rc == SQLITE_OK ? NULL : sqlite3_errmsg(e->s->db);
+        pthread_mutex_lock(&e->mu);
+        if (why) {
+            e->failed = 1;
+            snprintf(e->msg, sizeof e->msg, "%s", why);
+        }
+        b->n = 0;
+        b->used = 0;
+        e->busy = 0;
+        pthread_cond_broadcast(&e->cv);
+    }
+    pthread_mutex_unlock(&e->mu);
+    return NULL;
+}
+
+/* Waits until the thread has stored everything handed to it; 1 when a block failed. */
+static int evstore_wait(evstore *e)
+{
+    pthread_mutex_lock(&e->mu);
+    while (e->todo || e->busy)
+        pthread_cond_wait(&e->cv, &e->mu);
+    int failed = e->failed;
+    pthread_mutex_unlock(&e->mu);
+    return failed;
+}
+
+static int evstore_error(evstore *e, const char *why, jf_error *err)
+{
+    return jf_error_set(err, "%s: storing a row: %s", e->s->path, why);
+}
+
+/* Stores the filled buffer: hands it to the thread (once it is idle) and goes on with the
+ * other, or stores it here. */
+static int evstore_push(evstore *e, jf_error *err)
+{
+    evbuf *b = e->buf[e->cur];
+    if (!e->threaded) {
+        int rc = evbuf_flush(b, e->many, e->one);
+        return rc == SQLITE_OK ? 0 : evstore_error(e, sqlite3_errmsg(e->s->db), err);
+    }
+    if (evstore_wait(e))
+        return evstore_error(e, e->msg, err);
+    if (!e->started) {
+        if (pthread_create(&e->writer, NULL, evstore_run, e) != 0) { /* no thread: store here */
+            e->threaded = 0;
+            return evstore_push(e, err);
+        }
+        e->started = 1;
+    }
+    pthread_mutex_lock(&e->mu);
+    e->todo = b;
+    pthread_cond_broadcast(&e->cv);
+    pthread_mutex_unlock(&e->mu);
+    e->cur = !e->cur;
+    return 0;
+}
+
+/* Adds a row; a full buffer goes to be stored. */
+static int evstore_add(evstore *e, const jf_csv_field f[6], unsigned long line, const char *path, jf_error *err)
+{
+    evbuf *b = e->buf[e->cur];
+    if (evbuf_add(b, f, line))
+        return jf_error_set(err, "%s: out of memory", path);
+    return b->n == EVBLOCK ? evstore_push(e, err) : 0;
+}
+
+/* Stops the thread (after the blocks handed to it) and joins it; 1 when a block failed. */
+static int evstore_stop(evstore *e)
+{
+    if (!e->started)
+        return 0;
+    pthread_mutex_lock(&e->mu);
+    e->end = 1;
+    pthread_cond_broadcast(&e->cv);
+    pthread_mutex_unlock(&e->mu);
+    pthread_join(e->writer, NULL);
+    e->started = 0;
+    return e->failed;
+}
+
+/* Stores the last rows and stops the thread: the connection is this thread's again. */
+static int evstore_finish(evstore *e, jf_error *err)
+{
+    if (evstore_stop(e))
+        return evstore_error(e, e->msg, err);
+    e->threaded = 0;
+    return e->buf[e->cur]->n ? evstore_push(e, err) : 0;
+}
+
+static void evstore_free(evstore *e)
+{
+    if (!e)
+        return;
+    evstore_stop(e);
+    if (e->sync) {
+        pthread_cond_destroy(&e->cv);
+        pthread_mutex_destroy(&e->mu);
+    }
+    sqlite3_finalize(e->many);
+    sqlite3_finalize(e->one);
+    for (int i = 0; i < 2; i++) {
+        if (e->buf[i])
+            free(e->buf[i]->text);
+        free(e->buf[i]);
+    }
+    free(e);
+}
+
+/* Prepares the event INSERTs: ?1 is the batch, then 7 parameters a row (6 fields, the line);
+ * `threaded`: a thread may store the blocks. */
+static int evstore_open(jf_store *s, int64_t batch, int threaded, evstore **out, jf_error *err)
+{
+    evstore *e = calloc(1, sizeof *e);
+    *out = e;
+    if (!e || !(e->buf[0] = calloc(1, sizeof *e->buf[0])) || (threaded && !(e->buf[1] = calloc(1, sizeof *e->buf[1]))))
+        return jf_error_set(err, "out of memory");
+    e->s = s;
+    if (threaded && pthread_mutex_init(&e->mu, NULL) == 0) {
+        if (pthread_cond_init(&e->cv, NULL) == 0)
+            e->threaded = e->sync = 1;
+        else
+            pthread_mutex_destroy(&e->mu);
+    }
     char sql[EVROWS * 48 + 128];
     size_t n = (size_t)snprintf(sql, sizeof sql,
                                 "INSERT INTO events(member_id, date, event, qty, ref, note, batch, line) VALUES");
@@ -922,12 +1081,12 @@ static int prepare_events(jf_store *s, int64_t batch, sqlite3_stmt **many, sqlit
     }
     if (n >= sizeof sql)
         return jf_error_set(err, "%s: an INSERT does not fit its buffer", s->path);
-    if (prepare(s, sql, NULL, 0, many, err))
+    if (prepare(s, sql, NULL, 0, &e->many, err))
         return -1;
     if (prepare(s, "INSERT INTO events(member_id, date, event, qty, ref, note, batch, line) "
-                   "VALUES(?2,?3,?4,?5,?6,?7,?1,?8)", NULL, 0, one, err))
+                   "VALUES(?2,?3,?4,?5,?6,?7,?1,?8)", NULL, 0, &e->one, err))
         return -1;
-    if (sqlite3_bind_int64(*many, 1, batch) != SQLITE_OK || sqlite3_bind_int64(*one, 1, batch) != SQLITE_OK)
+    if (sqlite3_bind_int64(e->many, 1, batch) != SQLITE_OK || sqlite3_bind_int64(e->one, 1, batch) != SQLITE_OK)
         return sql_error(s, err, "cannot bind a parameter");
     return 0;
 }
@@ -984,12 +1143,11 @@ static int stage_file(jf_store *s, int table, const char *path, int64_t batch, i
         "INSERT INTO member_history SELECT id, name, branch_id, category, roles, status, batch, line, ?2 FROM members WHERE id = ?1",
         "INSERT INTO branch_history SELECT id, parent_id, name, secretary, supervisor, liaison, batch, line, ?2 FROM branches WHERE id = ?1",
         NULL};
-    sqlite3_stmt *ins = NULL, *hist = NULL, *seen = NULL, *many = NULL;
-    evbuf *eb = NULL;
+    sqlite3_stmt *ins = NULL, *hist = NULL, *seen = NULL;
+    evstore *es = NULL;
     int rebuild = 0;
     if (rc == 0 && table == 2) {
-        eb = calloc(1, sizeof *eb);
-        rc = eb ? prepare_events(s, batch, &many, &ins, err) : jf_error_set(err, "out of memory");
+        rc = evstore_open(s, batch, threaded, &es, err); /* a file big enough to hash aside: store aside */
         if (rc == 0)
             rc = rebuild_index_worth(s, (int64_t)st.st_size, &rebuild, err);
         if (rc == 0 && rebuild)
@@ -1012,12 +1170,8 @@ static int stage_file(jf_store *s, int table, const char *path, int64_t batch, i
             rc = -1;
             break;
         }
-        if (eb) {
-            if (evbuf_add(eb, f, src.line)) {
-                rc = jf_error_set(err, "%s: out of memory", path);
-                break;
-            }
-            if (eb->n == EVROWS && evbuf_flush(s, eb, many, ins, err)) {
+        if (es) {
+            if (evstore_add(es, f, src.line, path, err)) {
                 rc = -1;
                 break;
             }
@@ -1056,17 +1210,14 @@ static int stage_file(jf_store *s, int table, const char *path, int64_t batch, i
         }
         (*rows)++;
     }
-    if (rc == 0 && eb && eb->n)
-        rc = evbuf_flush(s, eb, many, ins, err);
+    if (rc == 0 && es)
+        rc = evstore_finish(es, err);
+    evstore_free(es); /* (on an error: stops the thread first) */
     if (rc == 0 && rebuild)
         rc = jf_store_exec(s, events_index_sql, NULL, 0, NULL, err);
     sqlite3_finalize(ins);
-    sqlite3_finalize(many);
     sqlite3_finalize(hist);
     sqlite3_finalize(seen);
-    if (eb)
-        free(eb->text);
-    free(eb);
     jf_rowsrc_close(&src);
     if (threaded)
         pthread_join(hasher, NULL);
