@@ -135,6 +135,11 @@ int jf_store_exec_rows(jf_store *s, const char *sql, int nparams, size_t nrows,
         return -1;
     int rc = 0;
     for (size_t i = 0; i < nrows && rc == 0; i++) {
+        if (sqlite3_get_autocommit(s->db)) {
+            rc = jf_error_set(err, "%s: the transaction ended early (SQLite rolled it back after running out of "
+                                   "memory or an I/O error); nothing stored", s->path);
+            break;
+        }
         if (row(ctx, i, params)) {
             rc = -1; /* the callback set err */
             break;
@@ -162,14 +167,19 @@ int jf_store_query(jf_store *s, const char *sql, const char *const *params, int 
     const char *cols[32];
     if (n > 32)
         n = 32;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        for (int i = 0; i < n; i++)
+    int oom = 0;
+    while (!oom && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        for (int i = 0; i < n && !oom; i++) {
             cols[i] = (const char *)sqlite3_column_text(st, i);
-        if (row(ctx, n, cols))
+            oom = !cols[i] && sqlite3_column_type(st, i) != SQLITE_NULL; /* no memory to convert it */
+        }
+        if (!oom && row(ctx, n, cols))
             break;
     }
-    int bad = rc != SQLITE_ROW && rc != SQLITE_DONE;
+    int bad = oom || (rc != SQLITE_ROW && rc != SQLITE_DONE);
     sqlite3_finalize(st);
+    if (oom)
+        return jf_error_set(err, "%s: query failed: out of memory", s->path);
     return bad ? sql_error(s, err, "query failed") : 0;
 }
 
@@ -178,8 +188,21 @@ int jf_store_begin(jf_store *s, jf_error *err)
     return jf_store_exec(s, "BEGIN IMMEDIATE", NULL, 0, NULL, err);
 }
 
+/* SQLite ends a transaction by itself after some errors (out of memory, I/O): a command that
+ * began one checks it is still open before it writes again and before it commits, so that no
+ * row is ever written outside it. */
+static int still_open(jf_store *s, jf_error *err)
+{
+    if (s->db && !sqlite3_get_autocommit(s->db))
+        return 0;
+    return jf_error_set(err, "%s: the transaction ended early (SQLite rolled it back after running out of memory "
+                             "or an I/O error); nothing stored", s->path);
+}
+
 int jf_store_commit(jf_store *s, jf_error *err)
 {
+    if (still_open(s, err))
+        return -1;
     return jf_store_exec(s, "COMMIT", NULL, 0, NULL, err);
 }
 
@@ -257,7 +280,7 @@ int jf_store_open(jf_store *s, const char *path, int do_migrate, jf_error *err)
     s->path = path;
     s->db = NULL;
     if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
-        int rc = jf_error_set(err, "%s: cannot open: %s", path, s->db ? sqlite3_errmsg(s->db) : "no memory");
+        int rc = jf_error_set(err, "%s: cannot open: %s", path, s->db ? sqlite3_errmsg(s->db) : "out of memory");
         jf_store_close(s);
         return rc;
     }
@@ -509,6 +532,8 @@ static int block_add(rowblock *b, sqlite3_stmt *st)
     const char *t[6];
     for (int i = 0; i < 6; i++) {
         t[i] = (const char *)sqlite3_column_text(st, i);
+        if (!t[i] && sqlite3_column_type(st, i) != SQLITE_NULL)
+            return -1; /* no memory to convert it */
         b->len[b->n][i] = t[i] ? (size_t)sqlite3_column_bytes(st, i) : 0;
         need += b->len[b->n][i];
     }
@@ -661,6 +686,8 @@ static int sql_next(jf_rowsrc *r, jf_csv_field f[6], jf_error *err)
             return jf_error_set(err, "reading the ledger: %s", sqlite3_errmsg(sqlite3_db_handle(q->st)));
         for (int i = 0; i < 6; i++) {
             const char *t = (const char *)sqlite3_column_text(q->st, i);
+            if (!t && sqlite3_column_type(q->st, i) != SQLITE_NULL)
+                return jf_error_set(err, "reading the ledger: out of memory");
             f[i].ptr = t ? t : "";
             f[i].len = t ? (size_t)sqlite3_column_bytes(q->st, i) : 0;
         }
@@ -837,6 +864,7 @@ static int earlier_row(void *ctx, int n, const char *const *cols)
  * the next block is read from the file (the connection is that thread's alone until it is
  * joined: the reading side only parses and copies). */
 #define EVROWS 64
+#define ENDED_EARLY "the transaction ended early (SQLite rolled it back after running out of memory or an I/O error)"
 #define EVBLOCK 4096          /* rows a buffer holds (a multiple of EVROWS) */
 
 /* Event rows waiting for their INSERT, their fields copied (a row source's fields stay valid
@@ -894,7 +922,7 @@ static int evbuf_bind(sqlite3_stmt *st, const evbuf *b, int r, int base)
  * `one`) and empties the buffer; an SQLite result code. */
 static int evbuf_flush(evbuf *b, sqlite3_stmt *many, sqlite3_stmt *one)
 {
-    int rc = SQLITE_OK, r = 0;
+    int rc = sqlite3_get_autocommit(sqlite3_db_handle(one)) ? SQLITE_ABORT_ROLLBACK : SQLITE_OK, r = 0;
     for (; r + EVROWS <= b->n && rc == SQLITE_OK; r += EVROWS) {
         for (int k = 0; k < EVROWS && rc == SQLITE_OK; k++)
             rc = evbuf_bind(many, b, r + k, 1 + 7 * k);
@@ -948,7 +976,7 @@ static void *evstore_run(void *arg)
         int skip = e->failed;
         pthread_mutex_unlock(&e->mu);
         int rc = skip ? SQLITE_OK : evbuf_flush(b, e->many, e->one);
-        const char *why = rc == SQLITE_OK ? NULL : sqlite3_errmsg(e->s->db);
+        const char *why = rc == SQLITE_OK ? NULL : rc == SQLITE_ABORT_ROLLBACK ? ENDED_EARLY : sqlite3_errmsg(e->s->db);
         pthread_mutex_lock(&e->mu);
         if (why) {
             e->failed = 1;
@@ -986,7 +1014,7 @@ static int evstore_push(evstore *e, jf_error *err)
     evbuf *b = e->buf[e->cur];
     if (!e->threaded) {
         int rc = evbuf_flush(b, e->many, e->one);
-        return rc == SQLITE_OK ? 0 : evstore_error(e, sqlite3_errmsg(e->s->db), err);
+        return rc == SQLITE_OK ? 0 : evstore_error(e, rc == SQLITE_ABORT_ROLLBACK ? ENDED_EARLY : sqlite3_errmsg(e->s->db), err);
     }
     if (evstore_wait(e))
         return evstore_error(e, e->msg, err);
@@ -1110,6 +1138,71 @@ static int rebuild_index_worth(jf_store *s, int64_t bytes, int *worth, jf_error 
     return 0;
 }
 
+/* The ids seen in one members or branches file: one listed twice is an error, as in `run`. */
+typedef struct idset {
+    char **key;      /* open addressing: each id as length (size_t) then bytes; NULL free */
+    size_t cap;      /* slots, a power of two (0 before the first id) */
+    size_t n;        /* ids held */
+} idset;
+
+static uint64_t id_hash(const char *p, size_t len)
+{
+    uint64_t h = 1469598103934665603u; /* FNV-1a */
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)p[i]) * 1099511628211u;
+    return h;
+}
+
+/* Adds an id: 1 when new, 0 when seen already, -1 when out of memory. */
+static int idset_add(idset *h, const char *p, size_t len)
+{
+    if (2 * (h->n + 1) > h->cap) {
+        size_t cap = h->cap ? h->cap * 2 : 1024;
+        char **key = calloc(cap, sizeof *key);
+        if (!key)
+            return -1;
+        for (size_t i = 0; i < h->cap; i++) {
+            if (!h->key[i])
+                continue;
+            size_t l;
+            memcpy(&l, h->key[i], sizeof l);
+            size_t j = (size_t)id_hash(h->key[i] + sizeof l, l) & (cap - 1);
+            while (key[j])
+                j = (j + 1) & (cap - 1);
+            key[j] = h->key[i];
+        }
+        free(h->key);
+        h->key = key;
+        h->cap = cap;
+    }
+    size_t j = (size_t)id_hash(p, len) & (h->cap - 1);
+    for (; h->key[j]; j = (j + 1) & (h->cap - 1)) {
+        size_t l;
+        memcpy(&l, h->key[j], sizeof l);
+        if (l == len && !memcmp(h->key[j] + sizeof l, p, len))
+            return 0;
+    }
+    char *k = malloc(sizeof len + len + 1);
+    if (!k)
+        return -1;
+    memcpy(k, &len, sizeof len);
+    memcpy(k + sizeof len, p, len);
+    k[sizeof len + len] = '\0';
+    h->key[j] = k;
+    h->n++;
+    return 1;
+}
+
+static void idset_free(idset *h)
+{
+    if (!h)
+        return;
+    for (size_t i = 0; i < h->cap; i++)
+        free(h->key[i]);
+    free(h->key);
+    free(h);
+}
+
 /* Stores one table's rows from a CSV file in the open transaction. */
 static int stage_file(jf_store *s, int table, const char *path, int64_t batch, int64_t *rows, jf_error *err)
 {
@@ -1143,7 +1236,8 @@ static int stage_file(jf_store *s, int table, const char *path, int64_t batch, i
         "INSERT INTO member_history SELECT id, name, branch_id, category, roles, status, batch, line, ?2 FROM members WHERE id = ?1",
         "INSERT INTO branch_history SELECT id, parent_id, name, secretary, supervisor, liaison, batch, line, ?2 FROM branches WHERE id = ?1",
         NULL};
-    sqlite3_stmt *ins = NULL, *hist = NULL, *seen = NULL;
+    sqlite3_stmt *ins = NULL, *hist = NULL;
+    idset *seen = NULL;
     evstore *es = NULL;
     int rebuild = 0;
     if (rc == 0 && table == 2) {
@@ -1158,9 +1252,9 @@ static int stage_file(jf_store *s, int table, const char *path, int64_t batch, i
             rc = prepare(s, keep[table], NULL, 0, &hist, err);
         /* a member or branch listed twice in one file is an error, as in `run` */
         if (rc == 0)
-            rc = jf_store_exec(s, "CREATE TEMP TABLE IF NOT EXISTS seen(kind INTEGER, id TEXT, line INTEGER, PRIMARY KEY(kind, id))",
-                               NULL, 0, NULL, err) ||
-                 prepare(s, "INSERT INTO seen VALUES(?1, ?2, ?3) ON CONFLICT DO NOTHING RETURNING 1", NULL, 0, &seen, err);
+            seen = calloc(1, sizeof *seen);
+        if (rc == 0 && !seen)
+            rc = jf_error_set(err, "out of memory");
     }
     jf_csv_field f[6];
     int r;
@@ -1179,16 +1273,17 @@ static int stage_file(jf_store *s, int table, const char *path, int64_t batch, i
             continue;
         }
         if (seen) {
-            sqlite3_reset(seen);
-            sqlite3_bind_int(seen, 1, table);
-            sqlite3_bind_text(seen, 2, f[0].ptr, (int)f[0].len, SQLITE_STATIC);
-            sqlite3_bind_int64(seen, 3, (sqlite3_int64)src.line);
-            if (sqlite3_step(seen) != SQLITE_ROW) {
-                rc = jf_error_set(err, "%s:%lu: %s '%s' appears twice in this file", path, src.line,
-                                  table == 0 ? "member_id" : "branch_id", f[0].ptr);
+            int added = idset_add(seen, f[0].ptr, f[0].len);
+            if (added <= 0) {
+                rc = added < 0 ? jf_error_set(err, "%s: out of memory", path)
+                               : jf_error_set(err, "%s:%lu: %s '%s' appears twice in this file", path, src.line,
+                                              table == 0 ? "member_id" : "branch_id", f[0].ptr);
                 break;
             }
-            sqlite3_reset(seen);
+        }
+        if (still_open(s, err)) {
+            rc = -1;
+            break;
         }
         if (hist) {
             sqlite3_reset(hist);
@@ -1217,7 +1312,7 @@ static int stage_file(jf_store *s, int table, const char *path, int64_t batch, i
         rc = jf_store_exec(s, events_index_sql, NULL, 0, NULL, err);
     sqlite3_finalize(ins);
     sqlite3_finalize(hist);
-    sqlite3_finalize(seen);
+    idset_free(seen);
     jf_rowsrc_close(&src);
     if (threaded)
         pthread_join(hasher, NULL);
@@ -1231,6 +1326,8 @@ static int stage_file(jf_store *s, int table, const char *path, int64_t batch, i
                                "WHERE f.kind = ? AND f.sha256 = ?", q, 2, earlier_row, &e, err);
     if (rc == 0 && e.text[0])
         rc = jf_error_set(err, "%s: this file was imported already as %s; nothing stored", path, e.text);
+    if (rc == 0)
+        rc = still_open(s, err);
     if (rc == 0) {
         char b[32], n[32];
         snprintf(b, sizeof b, "%lld", (long long)batch);
@@ -1276,8 +1373,6 @@ int jf_store_import(jf_store *s, const jf_program *policy, const char *members, 
         if (rc == 0)
             jf_input_free(&in);
     }
-    if (rc == 0)
-        rc = jf_store_exec(s, "DROP TABLE IF EXISTS temp.seen", NULL, 0, NULL, err);
     if (rc == 0)
         rc = jf_store_commit(s, err);
     if (rc)
