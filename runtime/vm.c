@@ -122,13 +122,12 @@ static int run_chunk(jf_vm *vm, uint32_t ci, uint32_t m, const evctx *ec, jf_dec
 #undef LABEL
 #define U16(o) rd16(pc + (o))
 #define NEXT(n) do { pc += (n); goto *labels[*pc]; } while (0)
-#define ARITH(fn)                                                        \
+#define ARITH(fn)                   /* + - *: the only failure is overflow */ \
     do {                                                                 \
         b = *--sp;                                                       \
         a = *--sp;                                                       \
-        jf_dec_status s_ = fn(a, b, &r);                                 \
-        if (s_ != JF_DEC_OK) {                                           \
-            fail = s_ == JF_DEC_DIVZERO ? "division by zero" : "arithmetic overflow"; \
+        if (fn(a, b, &r) != JF_DEC_OK) {                                 \
+            fail = "arithmetic overflow";                                \
             goto error;                                                  \
         }                                                                \
         *sp++ = r;                                                       \
@@ -153,7 +152,17 @@ op_POP: sp--; NEXT(1);
 op_ADD: ARITH(jf_dec_add); NEXT(1);
 op_SUB: ARITH(jf_dec_sub); NEXT(1);
 op_MUL: ARITH(jf_dec_mul); NEXT(1);
-op_DIV: ARITH(jf_dec_div); NEXT(1);
+op_DIV: {
+    b = *--sp;
+    a = *--sp;
+    jf_dec_status s_ = jf_dec_div(a, b, &r);
+    if (s_ != JF_DEC_OK) {
+        fail = s_ == JF_DEC_DIVZERO ? "division by zero" : "arithmetic overflow";
+        goto error;
+    }
+    *sp++ = r;
+    NEXT(1);
+}
 op_NEG:
     if (jf_dec_neg(sp[-1], &sp[-1]) != JF_DEC_OK) {
         fail = "arithmetic overflow";
@@ -163,10 +172,8 @@ op_NEG:
 op_MIN: b = *--sp; if (jf_dec_cmp(b, sp[-1]) < 0) sp[-1] = b; NEXT(1);
 op_MAX: b = *--sp; if (jf_dec_cmp(b, sp[-1]) > 0) sp[-1] = b; NEXT(1);
 op_FLOOR:
-    if (jf_dec_floor(sp[-1], &sp[-1]) != JF_DEC_OK) {
-        fail = "arithmetic overflow";
-        goto error;
-    }
+    (void)jf_dec_floor(sp[-1], &sp[-1]); /* cannot fail: every value here has den > 0 (verified
+                                           * constants, results of exact operations) */
     NEXT(1);
 op_ROUND:
     if (jf_dec_round(sp[-1], (int)U16(1), &sp[-1]) != JF_DEC_OK) {
@@ -292,8 +299,8 @@ op_OUTCOME:
         trace_push(vm, (jf_trace){.kind = JF_TR_OUTCOME, .slot = U16(1), .tier = -1});
     NEXT(3);
 op_RET:
-    if (result)
-        *result = sp > st ? sp[-1] : ZERO;
+    if (result) /* only TIERCOND and SHARE chunks are asked: verified to return one value */
+        *result = sp[-1];
     return 0;
 error:
     return runtime_error(vm, (uint32_t)(pc - p->code), m, fail);
@@ -433,7 +440,9 @@ fold:
         for (uint32_t i = 0; i < vm->nrefs; i++)
             if (jf_dec_add(S[vm->refs[i].slot], vm->refs[i].max, &S[vm->refs[i].slot]) != JF_DEC_OK) {
                 vm->failed = 1;
-                return jf_error_set(vm->err, "arithmetic overflow adding the highest values (member %s)", jf_input_str(vm->in, vm->in->members[m].id));
+                return jf_error_set(vm->err, "%s:%u: arithmetic overflow adding the highest values (member %s, year %d)",
+                                    jf_str(p, p->source_path), p->slots[vm->refs[i].slot].line,
+                                    jf_input_str(vm->in, vm->in->members[m].id), vm->year);
             }
         vm->nrefs = 0;
     }
