@@ -1231,10 +1231,14 @@ static int load_events(jf_input *in, const jf_program *p, jf_rowsrc **srcs, int 
     int si = 0;
     uint32_t file = 0;
     const char *path = "";
-    int last_m = -1; /* member of the previous row: files usually list a member's rows together */
-    int code_cache[64]; /* event index by a hash of the code text, -1 empty */
-    for (int i = 0; i < 64; i++)
+    int last_m = -1;     /* member of the previous row: files usually list a member's rows together */
+    size_t last_len = 0; /* the length of its id */
+    int code_cache[64];  /* event index by a hash of the code text, -1 empty */
+    size_t code_len[64]; /* the length of that event's code */
+    for (int i = 0; i < 64; i++) {
         code_cache[i] = -1;
+        code_len[i] = 0;
+    }
     strmap codes = {NULL, 0};
     if (rc == 0 && strmap_build(&codes, p->nevents, event_code_key, p))
         rc = jf_error_set(err, "out of memory");
@@ -1255,9 +1259,10 @@ static int load_events(jf_input *in, const jf_program *p, jf_rowsrc **srcs, int 
         }
         jf_csv_field mid = f[0], date = f[1], code = f[2], qty = f[3], ref = f[4], note = f[5];
         const char *last_id = last_m >= 0 ? jf_input_str(in, in->members[last_m].id) : NULL;
-        int m = last_id && !strncmp(last_id, mid.ptr, mid.len) && last_id[mid.len] == '\0'
+        int m = last_id && mid.len == last_len && !memcmp(last_id, mid.ptr, mid.len)
                     ? last_m : idindex_find(ix, mid.ptr, mid.len);
         last_m = m;
+        last_len = mid.len;
         if (m < 0) {
             rc = jf_error_set(err, "%s:%lu: member '%s' is not in the members file", path, line, mid.ptr);
             break;
@@ -1271,9 +1276,10 @@ static int load_events(jf_input *in, const jf_program *p, jf_rowsrc **srcs, int 
         uint32_t ck = code.len ? ((uint32_t)code.len * 131u + (unsigned char)code.ptr[code.len - 1] * 31u +
                                   (unsigned char)code.ptr[code.len / 2]) & 63u : 0;
         const char *cached = code_cache[ck] >= 0 ? jf_str(p, p->events[code_cache[ck]].code) : NULL;
-        int ev = cached && !strncmp(cached, code.ptr, code.len) && cached[code.len] == '\0'
+        int ev = cached && code_len[ck] == code.len && !memcmp(cached, code.ptr, code.len)
                      ? code_cache[ck] : strmap_find(&codes, code.ptr, code.len, event_code_key, p);
         code_cache[ck] = ev;
+        code_len[ck] = code.len;
         if (ev < 0) {
             rc = jf_error_set(err, "%s:%lu: event '%s' is not in the vocabulary of policy '%s'", path, line, code.ptr, jf_str(p, p->name));
             break;
