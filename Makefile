@@ -42,7 +42,7 @@ $(GEN)/lexer.c $(GEN)/lexer.h: grammar/lexer.l $(GEN)/parser.h
 # generated code is not ours to warn about
 $(BUILD)/gen/%.o: $(GEN)/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Wno-sign-compare -Wno-unused-parameter -c -o $@ $<
+	$(CC) $(CFLAGS) -Wno-sign-compare -Wno-unused-parameter -MMD -MP -c -o $@ $<
 
 $(BUILD)/%.o: %.c $(GEN)/parser.h $(GEN)/lexer.h
 	@mkdir -p $(dir $@)
@@ -143,3 +143,6 @@ demo: $(BIN)
 	$(BIN) explain $(DEMO_DB) --member M01 --year 2025
 	$(BIN) publish $(DEMO_DB) --year 2025 --branch B1 -o $(BUILD)/board-B1.html
 	@echo "points board: $(BUILD)/board-B1.html"
+
+# header dependencies written by -MMD: a changed header rebuilds the objects that include it
+-include $(wildcard $(BUILD)/*/*.d $(BUILD)/gen/*.d)
