@@ -91,6 +91,13 @@ static int sql_error(jf_store *s, jf_error *err, const char *what)
     return jf_error_set(err, "%s: %s: %s", s->path, what, s->db ? sqlite3_errmsg(s->db) : "no database");
 }
 
+/* After sqlite3_column_text gave NULL: was it out of memory converting the value, rather
+ * than SQL NULL? (A failed conversion may leave the value NULL: the error code tells.) */
+static int conversion_failed(sqlite3_stmt *st, int col)
+{
+    return sqlite3_errcode(sqlite3_db_handle(st)) == SQLITE_NOMEM || sqlite3_column_type(st, col) != SQLITE_NULL;
+}
+
 /* Prepares, binds text parameters (NULL binds SQL NULL). */
 static int prepare(jf_store *s, const char *sql, const char *const *params, int n, sqlite3_stmt **st,
                    jf_error *err)
@@ -171,7 +178,7 @@ int jf_store_query(jf_store *s, const char *sql, const char *const *params, int 
     while (!oom && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         for (int i = 0; i < n && !oom; i++) {
             cols[i] = (const char *)sqlite3_column_text(st, i);
-            oom = !cols[i] && sqlite3_column_type(st, i) != SQLITE_NULL; /* no memory to convert it */
+            oom = !cols[i] && conversion_failed(st, i);
         }
         if (!oom && row(ctx, n, cols))
             break;
@@ -361,6 +368,7 @@ typedef struct policyrow {
     char *source;   /* its source */
     char hash[65];  /* its hash */
     char *name;     /* its name */
+    int oom;        /* a copy failed */
 } policyrow;
 
 static int policy_row(void *ctx, int n, const char *const *cols)
@@ -370,6 +378,7 @@ static int policy_row(void *ctx, int n, const char *const *cols)
     r->source = strdup(cols[0] ? cols[0] : "");
     snprintf(r->hash, sizeof r->hash, "%s", cols[1] ? cols[1] : "");
     r->name = strdup(cols[2] ? cols[2] : "");
+    r->oom = !r->source || !r->name;
     return 1;
 }
 
@@ -378,15 +387,17 @@ int jf_store_policy_for_year(jf_store *s, int year, char **source, size_t *len, 
 {
     char end[16];
     snprintf(end, sizeof end, "%04d-12-31", year % 10000);
-    policyrow r = {NULL, "", NULL};
+    policyrow r = {NULL, "", NULL, 0};
     const char *p[] = {end};
     /* the latest date in force wins; on the same date, the one stored last */
     if (jf_store_query(s, "SELECT p.source, p.hash, p.name FROM policy_periods d JOIN policies p ON p.hash = d.hash "
                           "WHERE d.effective <= ? ORDER BY d.effective DESC, d.id DESC LIMIT 1", p, 1, policy_row, &r, err))
         return -1;
-    if (!r.source) {
+    if (r.oom || !r.source) {
+        free(r.source);
         free(r.name);
-        return jf_error_set(err, "%s: no policy is in force in %d (add one with 'jifen db policy')", s->path, year);
+        return r.oom ? jf_error_set(err, "out of memory")
+                     : jf_error_set(err, "%s: no policy is in force in %d (add one with 'jifen db policy')", s->path, year);
     }
     *source = r.source;
     *len = strlen(r.source);
@@ -532,8 +543,8 @@ static int block_add(rowblock *b, sqlite3_stmt *st)
     const char *t[6];
     for (int i = 0; i < 6; i++) {
         t[i] = (const char *)sqlite3_column_text(st, i);
-        if (!t[i] && sqlite3_column_type(st, i) != SQLITE_NULL)
-            return -1; /* no memory to convert it */
+        if (!t[i] && conversion_failed(st, i))
+            return -1;
         b->len[b->n][i] = t[i] ? (size_t)sqlite3_column_bytes(st, i) : 0;
         need += b->len[b->n][i];
     }
@@ -686,7 +697,7 @@ static int sql_next(jf_rowsrc *r, jf_csv_field f[6], jf_error *err)
             return jf_error_set(err, "reading the ledger: %s", sqlite3_errmsg(sqlite3_db_handle(q->st)));
         for (int i = 0; i < 6; i++) {
             const char *t = (const char *)sqlite3_column_text(q->st, i);
-            if (!t && sqlite3_column_type(q->st, i) != SQLITE_NULL)
+            if (!t && conversion_failed(q->st, i))
                 return jf_error_set(err, "reading the ledger: out of memory");
             f[i].ptr = t ? t : "";
             f[i].len = t ? (size_t)sqlite3_column_bytes(q->st, i) : 0;
