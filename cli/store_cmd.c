@@ -551,7 +551,13 @@ int jf_cmd_eval(int argc, char **argv)
     }
     size_t keep = 0;
     uint32_t *mem = calloc(t.nrows + 1, sizeof *mem);
-    for (uint32_t m = 0, r = 0; mem && m < e.in.nmembers; m++) {
+    if (!mem) { /* (not an empty run: nothing is stored or printed) */
+        jf_table_free(&t);
+        eval_free(&e);
+        fprintf(stderr, "jifen: out of memory\n");
+        return 1;
+    }
+    for (uint32_t m = 0, r = 0; m < e.in.nmembers; m++) {
         if (!e.in.members[m].scored)
             continue;
         int in_scope = !scope_id || (o.branch ? !strcmp(jf_input_str(&e.in, e.in.members[m].branch_id), o.branch)
@@ -581,9 +587,10 @@ int jf_cmd_eval(int argc, char **argv)
     char *csv = NULL;
     size_t csvlen = 0;
     FILE *mf = open_memstream(&csv, &csvlen);
+    int hashed = mf != NULL; /* the results and the bytecode hashed, else out of memory */
     if (mf) {
         jf_table_print(&t, "csv", mf);
-        fclose(mf);
+        hashed = fclose(mf) == 0 && csv;
     }
     jf_sha256_buf(csv ? csv : "", csv ? csvlen : 0, h);
     hexof(h, results_hash);
@@ -591,8 +598,18 @@ int jf_cmd_eval(int argc, char **argv)
     size_t nbytes = 0;
     if (jf_program_write(&e.pol.prog, &bytes, &nbytes, &err) == 0)
         jf_sha256_buf(bytes, nbytes, h);
+    else
+        hashed = 0;
     free(bytes);
     hexof(h, bc_hash);
+    if (!hashed) {
+        free(csv);
+        free(mem);
+        jf_table_free(&t);
+        eval_free(&e);
+        fprintf(stderr, "jifen: out of memory\n");
+        return 1;
+    }
     char scope[300], y[16];
     snprintf(scope, sizeof scope, "%s%s", o.branch ? "branch:" : o.org ? "org:" : "all", scope_id ? scope_id : "");
     snprintf(y, sizeof y, "%d", o.year);
