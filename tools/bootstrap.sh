@@ -7,7 +7,9 @@ cd "$(dirname "$0")/.."
 
 # command → Debian package
 need=""
-for pair in cc:gcc make:make flex:flex bison:bison valgrind:valgrind clang:clang; do
+# (lcov: make coverage; lua5.4, luajit and GNU time: the baselines and timings of make bench)
+for pair in cc:gcc make:make flex:flex bison:bison valgrind:valgrind clang:clang lcov:lcov \
+            lua5.4:lua5.4 luajit:luajit; do
     cmd=${pair%%:*}
     pkg=${pair#*:}
     command -v "$cmd" >/dev/null 2>&1 || need="$need $pkg"
@@ -18,6 +20,7 @@ done
 command -v sqlite3 >/dev/null 2>&1 || need="$need sqlite3"
 command -v python3 >/dev/null 2>&1 || need="$need python3"
 [ -f /usr/include/stdio.h ] || need="$need libc6-dev"
+[ -x /usr/bin/time ] || need="$need time"
 
 if [ -n "$need" ]; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
