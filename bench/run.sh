@@ -578,6 +578,14 @@ ELAPSED=$(($(now_us) - START))
     echo "Events/s for jifen run is net of the startup (the same run on a 100-member input with about"
     echo "one event each); for the others it is raw. The ratios use the raw wall times."
     echo
+    echo "## Where the time goes"
+    echo
+    echo "Profiles (perf record, valgrind --tool=callgrind) of the hot paths, what each showed and what"
+    echo "was changed (dispatch, operand decoding, event layout and sort, decimal fast paths,"
+    echo "allocation, the CSV reader; the store's inserts, index and read-back), with before/after"
+    echo "instruction counts: [profile-vm.md](profile-vm.md) (CSV read + evaluate) and"
+    echo "[profile-store.md](profile-store.md) (import into SQLite, eval from it)."
+    echo
     echo "## Reproduce"
     echo
     echo '```sh'
