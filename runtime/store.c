@@ -408,94 +408,51 @@ int jf_store_policy_for_year(jf_store *s, int year, char **source, size_t *len, 
 
 /* ---- reading the ledger as an input ----------------------------------------------------- */
 
-/* The file each batch's rows of one kind came from (batch_files), sorted by batch. */
-typedef struct batchfiles {
-    int64_t *batch;     /* batch ids, ascending */
-    char **file;        /* file[i]: the file of batch[i] */
+/* Texts keyed by an id, ascending: the file each batch's rows of one kind came from
+ * (batch_files), or the void reason of each event (voids). */
+typedef struct idtexts {
+    int64_t *id;        /* batch or event ids, ascending */
+    char **text;        /* text[i]: the file or reason of id[i] */
     size_t n;           /* entries */
     size_t cap;         /* allocated */
     int fail;           /* out of memory */
-} batchfiles;
+} idtexts;
 
-static int batchfile_row(void *ctx, int n, const char *const *cols)
+/* One (id, text) row of a query ordered by id. */
+static int idtext_row(void *ctx, int n, const char *const *cols)
 {
     (void)n;
-    batchfiles *b = ctx;
+    idtexts *b = ctx;
     if (b->n == b->cap) {
         size_t cap = b->cap ? b->cap * 2 : 16;
-        int64_t *nb = realloc(b->batch, cap * sizeof *nb);
-        if (nb)
-            b->batch = nb;
-        char **nf = nb ? realloc(b->file, cap * sizeof *nf) : NULL;
-        if (!nf) {
+        int64_t *ni = realloc(b->id, cap * sizeof *ni);
+        if (ni)
+            b->id = ni;
+        char **nt = ni ? realloc(b->text, cap * sizeof *nt) : NULL;
+        if (!nt) {
             b->fail = 1;
             return 1;
         }
-        b->file = nf;
+        b->text = nt;
         b->cap = cap;
     }
-    char *f = strdup(cols[1] ? cols[1] : "");
-    if (!f) {
+    char *t = strdup(cols[1] ? cols[1] : "");
+    if (!t) {
         b->fail = 1;
         return 1;
     }
-    b->batch[b->n] = cols[0] ? atoll(cols[0]) : 0;
-    b->file[b->n++] = f;
+    b->id[b->n] = cols[0] ? atoll(cols[0]) : 0;
+    b->text[b->n++] = t;
     return 0;
 }
 
-static void batchfiles_free(batchfiles *b)
+static void idtexts_free(idtexts *b)
 {
     for (size_t i = 0; i < b->n; i++)
-        free(b->file[i]);
-    free(b->batch);
-    free(b->file);
+        free(b->text[i]);
+    free(b->id);
+    free(b->text);
     memset(b, 0, sizeof *b);
-}
-
-/* The void reasons of events, sorted by event id. */
-typedef struct voidlist {
-    int64_t *event;     /* event ids, ascending */
-    char **reason;      /* reason[i]: why event[i] is void */
-    size_t n;           /* entries */
-    size_t cap;         /* allocated */
-    int fail;           /* out of memory */
-} voidlist;
-
-static int void_row(void *ctx, int n, const char *const *cols)
-{
-    (void)n;
-    voidlist *v = ctx;
-    if (v->n == v->cap) {
-        size_t cap = v->cap ? v->cap * 2 : 16;
-        int64_t *ne = realloc(v->event, cap * sizeof *ne);
-        if (ne)
-            v->event = ne;
-        char **nr = ne ? realloc(v->reason, cap * sizeof *nr) : NULL;
-        if (!nr) {
-            v->fail = 1;
-            return 1;
-        }
-        v->reason = nr;
-        v->cap = cap;
-    }
-    char *r = strdup(cols[1] ? cols[1] : "");
-    if (!r) {
-        v->fail = 1;
-        return 1;
-    }
-    v->event[v->n] = cols[0] ? atoll(cols[0]) : 0;
-    v->reason[v->n++] = r;
-    return 0;
-}
-
-static void voidlist_free(voidlist *v)
-{
-    for (size_t i = 0; i < v->n; i++)
-        free(v->reason[i]);
-    free(v->event);
-    free(v->reason);
-    memset(v, 0, sizeof *v);
 }
 
 /* A large ledger's events are read on a second thread: it steps the query and copies rows into
@@ -659,8 +616,8 @@ static void pipe_free(rowpipe *p)
 typedef struct sqlsrc {
     sqlite3_stmt *st;   /* the query: 6 fields, then batch, line, id */
     const char *path;   /* the database, for messages */
-    batchfiles files;   /* the file of each batch, for this kind of row */
-    voidlist voids;     /* void reasons by event id (events only) */
+    idtexts files;      /* the file of each batch, for this kind of row */
+    idtexts voids;      /* void reasons by event id (events only) */
     size_t fi;          /* index into files of the current row's batch */
     size_t vi;          /* next void that can match (rows come in id order) */
     rowpipe *pipe;      /* a large ledger's events: read on a second thread (NULL: here) */
@@ -706,26 +663,26 @@ static int sql_next(jf_rowsrc *r, jf_csv_field f[6], jf_error *err)
             num[i] = sqlite3_column_int64(q->st, 6 + i);
     }
     int64_t batch = num[0];
-    if (q->fi >= q->files.n || q->files.batch[q->fi] != batch) { /* rows of one batch come together */
+    if (q->fi >= q->files.n || q->files.id[q->fi] != batch) { /* rows of one batch come together */
         size_t lo = 0, hi = q->files.n;
         while (lo < hi) {
             size_t mid = lo + (hi - lo) / 2;
-            if (q->files.batch[mid] < batch)
+            if (q->files.id[mid] < batch)
                 lo = mid + 1;
             else
                 hi = mid;
         }
-        if (lo == q->files.n || q->files.batch[lo] != batch)
+        if (lo == q->files.n || q->files.id[lo] != batch)
             return jf_error_set(err, "%s: the ledger has rows of batch %lld but no file for them", q->path,
                                 (long long)batch);
         q->fi = lo;
     }
-    r->name = q->files.file[q->fi]; /* the same pointer for every row of the batch */
+    r->name = q->files.text[q->fi]; /* the same pointer for every row of the batch */
     r->line = (unsigned long)num[1];
     r->id = num[2];
-    while (q->vi < q->voids.n && q->voids.event[q->vi] < r->id)
+    while (q->vi < q->voids.n && q->voids.id[q->vi] < r->id)
         q->vi++;
-    r->voided = q->vi < q->voids.n && q->voids.event[q->vi] == r->id ? q->voids.reason[q->vi] : NULL;
+    r->voided = q->vi < q->voids.n && q->voids.id[q->vi] == r->id ? q->voids.text[q->vi] : NULL;
     return 1;
 }
 
@@ -736,8 +693,8 @@ static void sql_close(jf_rowsrc *r)
         if (q->pipe) /* the reader stops before the statement goes */
             pipe_free(q->pipe);
         sqlite3_finalize(q->st);
-        batchfiles_free(&q->files);
-        voidlist_free(&q->voids);
+        idtexts_free(&q->files);
+        idtexts_free(&q->voids);
         free(q);
     }
 }
@@ -756,10 +713,10 @@ static int sql_source(jf_store *s, jf_rowsrc *r, const char *sql, const char *ki
     r->name = "";
     const char *k[] = {kind};
     int rc = jf_store_query(s, "SELECT batch, file FROM batch_files WHERE kind = ? ORDER BY batch", k, 1,
-                            batchfile_row, &q->files, err);
+                            idtext_row, &q->files, err);
     int64_t nrows = 0;
     if (rc == 0 && !strcmp(kind, "events"))
-        rc = jf_store_query(s, "SELECT event_id, reason FROM voids ORDER BY event_id", NULL, 0, void_row, &q->voids, err) ||
+        rc = jf_store_query(s, "SELECT event_id, reason FROM voids ORDER BY event_id", NULL, 0, idtext_row, &q->voids, err) ||
              jf_store_query(s, "SELECT ifnull(max(id), 0) FROM events", NULL, 0, count_row, &nrows, err);
     if (rc == 0 && nrows >= PIPE_MIN_ROWS) {
         rowpipe *p = calloc(1, sizeof *p); /* none (no memory, no mutex): the rows are read here */
