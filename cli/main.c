@@ -284,14 +284,15 @@ static int cmd_disasm(int argc, char **argv)
     if (!src) { /* a .jfc: show the source lines when its rule file is still the same */
         jf_error err = {{0}};
         unsigned char h[32];
-        if (jf_read_file(jf_str(&p, p.source_path), (size_t)64 << 20, &src, &len, &err) == 0) {
+        int rd = jf_read_file(jf_str(&p, p.source_path), (size_t)64 << 20, &src, &len, &err);
+        if (rd == 0) {
             jf_sha256_buf(src, len, h);
             if (memcmp(h, p.source_hash, sizeof h)) {
                 free(src);
                 src = NULL;
                 len = 0;
             }
-        } else if (strstr(err.msg, "out of memory")) { /* a missing rule file is fine; this is not */
+        } else if (rd == JF_READ_NOMEM) { /* a missing rule file is fine; this is not */
             fprintf(stderr, "%s\n", err.msg);
             jf_program_free(&p);
             return 1;

@@ -37,8 +37,10 @@ int jf_read_file(const char *path, size_t max, char **out, size_t *len, jf_error
     }
     int bad = ferror(f);
     fclose(f);
-    if (!buf)
-        return jf_error_set(err, "%s: out of memory", path);
+    if (!buf) {
+        jf_error_set(err, "%s: out of memory", path);
+        return JF_READ_NOMEM;
+    }
     if (bad || n > max) {
         free(buf);
         return bad ? jf_error_set(err, "%s: read error", path)

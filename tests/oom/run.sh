@@ -74,12 +74,13 @@ for op in $ONLY; do
     $C > "$T/want.out" 2> "$T/want.err"
     rc=$?
     [ $rc -eq 0 ] || { bad "$op: fails without injection ($rc): $(head -3 "$T/want.err")"; continue; }
+    fresh_db "$op"
+    case $op in import|eval) dump > "$T/before.dump" ;; esac # every run starts from this copy
     n=1
     fired=0
     while [ $n -le "$MAX" ]; do
         fresh_db "$op"
         rm -f "$T/out.jfc"
-        case $op in import|eval) dump > "$T/before.dump" ;; esac
         JIFEN_OOM_FAIL=$n JIFEN_OOM_STATE=$T/state $C > "$T/got.out" 2> "$T/got.err"
         rc=$?
         state=$(cat "$T/state" 2>/dev/null)
