@@ -1254,7 +1254,8 @@ static void test_verify_direct(void **state)
     assert_string_equal(err.msg, "t.jfc: string pool does not end with NUL");
     assert_string_equal(jf_str(&p, p.name), ""); /* jf_str will not run off the end */
     p.strings[p.strings_len - 1] = '\0';
-    uint32_t len = p.strings_len; /* an empty pool: every string offset is outside it */
+    uint32_t len = p.strings_len; /* an empty pool: every string offset is outside it; the
+                                    * name "demo" sits at offset 1, after "" at 0 */
     p.strings_len = 0;
     err.msg[0] = '\0';
     assert_int_equal(jf_verify(FILE_NAME, &p, &err), -1);
