@@ -1454,6 +1454,12 @@ int jf_input_load_rows(jf_input *in, const jf_program *p, jf_rowsrc *members, jf
     return load_rows(in, p, members, events, nevents_src, branches, 0, 1, err);
 }
 
+int jf_input_load_rows_streaming(jf_input *in, const jf_program *p, jf_rowsrc *members, jf_rowsrc **events,
+                                 int nevents_src, jf_rowsrc *branches, int threads, jf_error *err)
+{
+    return load_rows(in, p, members, events, nevents_src, branches, JF_RUN_EVENTS, threads, err);
+}
+
 static int load_files(jf_input *in, const jf_program *p, const char *members_path,
                       const char *events_path, const char *branches_path, uint32_t run_cap, int threads,
                       jf_error *err)

@@ -13,7 +13,7 @@
 #include "input.h"
 #include "program.h"
 
-#define JF_STORE_SCHEMA_VERSION 1
+#define JF_STORE_SCHEMA_VERSION 2
 
 /* An open store. */
 typedef struct jf_store {

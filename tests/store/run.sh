@@ -19,7 +19,11 @@
 #   7  crash test: imports of 100,000 rows killed with SIGKILL at random moments; the database is
 #      intact and holds the whole batch or none of it
 #   8  appeals: open, list, resolve, list, resolve twice refused
-#   9  db migrate on the current schema; eval on files that are not jifen databases
+#   9  db migrate on the current schema and from version 1; eval on files that are not jifen
+#      databases
+#  10  every bad input of tests/input/ (not the runtime-* ones, which import fine) imported into
+#      a fresh store, whose events are checked from the file rather than read back: refused with
+#      `jifen run`'s message (the case's `expected`), nothing stored
 #
 # Usage: sh tests/store/run.sh [BIN]       (BIN defaults to bin/jifen; run from anywhere)
 # Env:   JIFEN_CRASH_SEED=N  the crash test's delays (printed; default: from the clock)
@@ -621,20 +625,36 @@ db=$T/s5.db
 d1=$(dumphash "$db")
 j db migrate "$db"
 rc_is 0 "migrate"
-same "migrate" "$(cat "$T/out")" "$db is at schema version 1"
+same "migrate" "$(cat "$T/out")" "$db is at schema version 2"
 same ".dump hash" "$(dumphash "$db")" "$d1"
 j db init "$db"
 rc_fails "init of an existing store"
 has "init of an existing store" "$T/err" "already holds a database; nothing changed"
 same ".dump hash" "$(dumphash "$db")" "$d1"
-end "9 db migrate on the current schema: at version 1, nothing changed; db init on it refused"
+end "9 db migrate on the current schema: at version 2, nothing changed; db init on it refused"
+# a version 1 store (made by hand from this one: version 1 had the index events_member, and
+# nothing else differed) is refused until migrated; migrating drops the index, and the store is
+# then the same as one made at version 2
+begin
+cp "$T/s5.db" "$T/v1.db"
+sq "$T/v1.db" "CREATE INDEX events_member ON events(member_id, date); UPDATE meta SET value = '1' WHERE key = 'schema_version'" >/dev/null
+j eval "$T/v1.db" --year 2025 --format csv
+rc_fails "eval on version 1"
+empty "stdout" "$T/out"
+same "message" "$(cat "$T/err")" "$T/v1.db: schema version 1 needs 'jifen db migrate $T/v1.db'"
+j db migrate "$T/v1.db"
+rc_is 0 "migrate"
+same "migrate" "$(cat "$T/out")" "$T/v1.db is at schema version 2"
+same "index gone" "$(sq "$T/v1.db" "SELECT count(*) FROM sqlite_master WHERE name = 'events_member'")" "0"
+same ".dump hash after migrate" "$(dumphash "$T/v1.db")" "$d1"
+end "9 db migrate from version 1: refused before, index dropped, then the same as a version 2 store"
 begin
 cp "$T/s5.db" "$T/newer.db"
-sq "$T/newer.db" "UPDATE meta SET value = '2' WHERE key = 'schema_version'" >/dev/null
+sq "$T/newer.db" "UPDATE meta SET value = '3' WHERE key = 'schema_version'" >/dev/null
 j eval "$T/newer.db" --year 2025 --format csv
 rc_fails "eval"
 empty "stdout" "$T/out"
-same "message" "$(cat "$T/err")" "$T/newer.db: schema version 2 is newer than this jifen (1)"
+same "message" "$(cat "$T/err")" "$T/newer.db: schema version 3 is newer than this jifen (2)"
 end "9 eval on a store with a newer schema: refused"
 # not jifen databases: a text file, another program's SQLite database, a missing file
 printf 'member_id,name\nM01,x\n' >"$T/text.db"
@@ -664,6 +684,37 @@ empty "stdout" "$T/out"
 has "message" "$T/err" "$T/missing.db: cannot open"
 [ ! -e "$T/missing.db" ] || note "eval created $T/missing.db"
 end "9 eval on a missing file: fails, creates nothing"
+
+# ---- 10. the bad inputs of tests/input, imported into fresh stores -----------------------------------
+mark 10
+for dir in tests/input/*/; do
+    case $dir in *runtime-*) continue ;; esac
+    [ -f "$dir/cmd" ] || continue
+    # cmd: RULESET --members M --events E [--branches B] --year Y (paths relative to the case)
+    set -- $(cat "$dir/cmd")
+    rules=$1
+    shift
+    args=
+    while [ $# -gt 0 ]; do
+        case $1 in
+        --members | --events | --branches) args="$args $1 $2"; shift 2 ;;
+        *) shift ;;
+        esac
+    done
+    db=$T/in-$(basename "$dir").db
+    begin
+    (cd "$dir" && "$BIN" db init "$db" && "$BIN" db policy "$db" "$rules" --from 2000-01-01) >/dev/null 2>"$T/err" ||
+        note "setup: $(cat "$T/err")"
+    d0=$(dumphash "$db")
+    # shellcheck disable=SC2086
+    (cd "$dir" && "$BIN" import "$db" $args) >"$T/out" 2>"$T/err"
+    rc=$?
+    rc_fails "import"
+    empty "stdout" "$T/out"
+    same "message" "$(cat "$T/err")" "$(cat "$dir/expected")"
+    same ".dump hash" "$(dumphash "$db")" "$d0"
+    end "10 $(basename "$dir") imported into a fresh store: refused with jifen run's message, nothing stored"
+done
 
 mark end
 done_at=$(ms)
