@@ -381,18 +381,25 @@ int jf_results_table(const jf_program *p, const jf_input *in, const jf_vm *vm, c
             (branch && strcmp(jf_input_str(in, in->members[m].branch_id), branch)))
             continue;
         jf_result res = jf_vm_result(vm, m);
-        char (*row)[JF_CELL] = t.cells + r * t.ncols;
         t.names[r] = jf_input_str(in, in->members[m].name);
         t.branches[r] = jf_input_str(in, in->members[m].branch_id);
-        snprintf(row[0], JF_CELL, "%s", jf_input_str(in, in->members[m].id));
-        jf_dec_format(res.score, row[1]);
-        snprintf(row[2], JF_CELL, "%s", tier_name(p, res.tier));
+        char cell[JF_CELL];
+        int fail = jf_table_sets(&t, r, 0, jf_input_str(in, in->members[m].id));
+        jf_dec_format(res.score, cell);
+        fail |= jf_table_sets(&t, r, 1, cell);
+        fail |= jf_table_sets(&t, r, 2, tier_name(p, res.tier));
         k = 3;
-        if (has_outcome)
-            outcome_text(p, res.outcomes, row[k++], JF_CELL);
+        if (has_outcome) {
+            outcome_text(p, res.outcomes, cell, JF_CELL);
+            fail |= jf_table_sets(&t, r, k++, cell);
+        }
         for (uint32_t c = 0; c < p->ncolumns && k < t.ncols; c++, k++) {
             char buf[JF_DEC_BUFSZ];
-            snprintf(row[k], JF_CELL, "%s", column_text(p, vm, m, c, buf));
+            fail |= jf_table_sets(&t, r, k, column_text(p, vm, m, c, buf));
+        }
+        if (fail) {
+            jf_table_free(&t);
+            return -1;
         }
         r++;
     }

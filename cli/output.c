@@ -54,21 +54,70 @@ void jf_json_string(FILE *out, const char *s)
     fputc('"', out);
 }
 
+/* A block of cell texts. */
+struct jf_textblk {
+    struct jf_textblk *next; /* the block filled before this one */
+    size_t used;             /* bytes used in data */
+    size_t cap;              /* bytes of data */
+    char data[];             /* the texts, each NUL-terminated */
+};
+
+#define TEXTBLK_BYTES 65536 /* a block's data: cells are short (ids, numbers, tiers) */
+
 int jf_table_alloc(jf_table *t, size_t nrows)
 {
     t->nrows = nrows;
-    t->cells = calloc(nrows * t->ncols + 1, sizeof *t->cells);
+    t->text = NULL;
+    t->cells = malloc((nrows * t->ncols + 1) * sizeof *t->cells);
     t->names = calloc(nrows + 1, sizeof *t->names);
     t->branches = calloc(nrows + 1, sizeof *t->branches);
     if (!t->cells || !t->names || !t->branches) {
         jf_table_free(t);
         return -1;
     }
+    for (size_t i = 0; i < nrows * t->ncols + 1; i++)
+        t->cells[i] = "";
     return 0;
+}
+
+int jf_table_set(jf_table *t, size_t r, uint32_t c, const char *s, size_t len)
+{
+    if (len > JF_CELL - 1)
+        len = JF_CELL - 1;
+    if (len == 0) {
+        t->cells[r * t->ncols + c] = "";
+        return 0;
+    }
+    struct jf_textblk *b = t->text;
+    if (!b || b->cap - b->used < len + 1) {
+        b = malloc(sizeof *b + TEXTBLK_BYTES);
+        if (!b)
+            return -1;
+        b->next = t->text;
+        b->used = 0;
+        b->cap = TEXTBLK_BYTES;
+        t->text = b;
+    }
+    char *d = b->data + b->used;
+    memcpy(d, s, len);
+    d[len] = '\0';
+    b->used += len + 1;
+    t->cells[r * t->ncols + c] = d;
+    return 0;
+}
+
+int jf_table_sets(jf_table *t, size_t r, uint32_t c, const char *s)
+{
+    return jf_table_set(t, r, c, s, strlen(s));
 }
 
 void jf_table_free(jf_table *t)
 {
+    while (t->text) {
+        struct jf_textblk *b = t->text;
+        t->text = b->next;
+        free(b);
+    }
     free(t->cells);
     free(t->names);
     free(t->branches);

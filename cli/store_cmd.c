@@ -564,7 +564,7 @@ int jf_cmd_eval(int argc, char **argv)
                                               : in_org(&e.in, e.in.members[m].branch, o.org));
         if (in_scope) {
             if (keep != r) {
-                memcpy(t.cells[keep * t.ncols], t.cells[(size_t)r * t.ncols], (size_t)t.ncols * JF_CELL);
+                memmove(&t.cells[keep * t.ncols], &t.cells[(size_t)r * t.ncols], (size_t)t.ncols * sizeof *t.cells);
                 t.names[keep] = t.names[r];
                 t.branches[keep] = t.branches[r];
             }
@@ -764,18 +764,24 @@ static int result_row(void *ctx, int n, const char *const *cols)
         }
         c->cap = cap;
     }
-    char (*row)[JF_CELL] = t->cells + t->nrows * t->ncols;
-    memset(row, 0, t->ncols * JF_CELL);
-    snprintf(row[0], JF_CELL, "%s", cols[0] ? cols[0] : "");
-    snprintf(row[1], JF_CELL, "%s", cols[3] ? cols[3] : "");
-    snprintf(row[2], JF_CELL, "%s", cols[4] ? cols[4] : "");
+    size_t r = t->nrows;
+    int fail = 0;
+    for (uint32_t k = 0; k < t->ncols; k++)
+        t->cells[r * t->ncols + k] = "";
+    fail |= jf_table_sets(t, r, 0, cols[0] ? cols[0] : "");
+    fail |= jf_table_sets(t, r, 1, cols[3] ? cols[3] : "");
+    fail |= jf_table_sets(t, r, 2, cols[4] ? cols[4] : "");
     const char *x = cols[5] ? cols[5] : "";
     for (uint32_t k = 3; k < t->ncols; k++) { /* the extra cells, joined by US */
         size_t len = strcspn(x, "\x1f");
-        snprintf(row[k], JF_CELL, "%.*s", (int)len, x);
+        fail |= jf_table_set(t, r, k, x, len);
         x += len;
         if (*x)
             x++;
+    }
+    if (fail) {
+        c->fail = 1;
+        return 1;
     }
     t->names[t->nrows] = keep_str(c, cols[2]);
     t->branches[t->nrows] = keep_str(c, cols[1]);

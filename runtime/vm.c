@@ -1,29 +1,9 @@
 /* vm.c — the evaluator. Dispatch is a computed-goto table generated from the opcode list. */
-#ifdef __linux__
-#define _DEFAULT_SOURCE /* madvise(MADV_HUGEPAGE) */
-#endif
 #include "vm.h"
 #include "opcodes.h"
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#ifdef __linux__
-#include <sys/mman.h>
-#endif
-
-/* Asks for huge pages under a large per-member array (fewer page faults when it is first
- * filled); a hint only. */
-static void want_huge_pages(void *p, size_t bytes)
-{
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
-    uintptr_t a = ((uintptr_t)p + 4095) & ~(uintptr_t)4095, e = ((uintptr_t)p + bytes) & ~(uintptr_t)4095;
-    if (p && bytes >= ((size_t)4 << 20) && e > a)
-        (void)madvise((void *)a, e - a, MADV_HUGEPAGE);
-#else
-    (void)p;
-    (void)bytes;
-#endif
-}
 
 /* One highest-per-matter entry of the member being read. */
 typedef struct jf_refmax {
@@ -324,8 +304,8 @@ int jf_vm_init(jf_vm *vm, const jf_program *p, const jf_input *in, jf_error *err
     /* after the members' rows, room for the proxies of the evaluation threads (see crew) */
     vm->slots = calloc((nm + (size_t)in->nbranches * 3) * vm->nslots, sizeof *vm->slots);
     vm->prev = calloc(nm * vm->nslots, sizeof *vm->prev);
-    want_huge_pages(vm->slots, nm * vm->nslots * sizeof *vm->slots);
-    want_huge_pages(vm->prev, nm * vm->nslots * sizeof *vm->prev);
+    /* (no MADV_HUGEPAGE hint here: on the benchmark machine, a VM, faulting in fresh 2 MiB
+     * pages made a 10^7-event run 15-25 % slower, bench/profile-vm.md) */
     vm->tier = calloc(nm, sizeof *vm->tier);
     vm->prev_tier = calloc(nm, sizeof *vm->prev_tier);
     vm->rank = calloc(nm, sizeof *vm->rank);
