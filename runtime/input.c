@@ -58,6 +58,7 @@ typedef struct columns {
     int n;                    /* how many */
     int idx[8];               /* field index of each known column, -1 absent */
     size_t nfields;           /* fields in the header: every row must have as many */
+    int identity;             /* the file has exactly the n columns, in the table's order */
 } columns;
 
 static int read_header(jf_csv *c, columns *cols, const char *const *required, jf_error *err)
@@ -84,6 +85,9 @@ static int read_header(jf_csv *c, columns *cols, const char *const *required, jf
         cols->idx[k] = (int)j;
     }
     cols->nfields = nf;
+    cols->identity = (int)nf == cols->n;
+    for (int i = 0; i < cols->n; i++)
+        cols->identity &= cols->idx[i] == i;
     for (const char *const *q = required; *q; q++)
         for (int i = 0; i < cols->n; i++)
             if (!strcmp(cols->names[i], *q) && cols->idx[i] < 0)
@@ -132,6 +136,10 @@ static int csv_next(jf_rowsrc *s, jf_csv_field out[6], jf_error *err)
     int r = next_row(c->csv, &c->cols, &f, &nf, &s->line, err);
     if (r <= 0)
         return r;
+    if (c->cols.identity && c->cols.n == 6) { /* the usual file: columns in the contract's order */
+        memcpy(out, f, 6 * sizeof *out);
+        return 1;
+    }
     for (int i = 0; i < 6; i++)
         out[i] = field(&c->cols, i, f, nf);
     return 1;
@@ -179,22 +187,42 @@ void jf_rowsrc_close(jf_rowsrc *s)
 }
 
 /* Parses YYYY-MM-DD of a real calendar day into yyyymmdd; -1 when invalid. */
+/* n bytes at a and b are equal (ids and codes: short; two overlapping 8-byte loads for 8 to 16
+ * bytes, where a call to memcmp would cost more than the compare). */
+static inline int same_bytes(const char *a, const char *b, size_t n)
+{
+    if (n >= 8 && n <= 16) {
+        uint64_t a0, b0, a1, b1;
+        memcpy(&a0, a, 8);
+        memcpy(&b0, b, 8);
+        memcpy(&a1, a + n - 8, 8);
+        memcpy(&b1, b + n - 8, 8);
+        return a0 == b0 && a1 == b1;
+    }
+    return memcmp(a, b, n) == 0;
+}
+
 static int32_t parse_date(const char *s, size_t n)
 {
-    if (n != 10 || s[4] != '-' || s[7] != '-')
+    const unsigned char *u = (const unsigned char *)s;
+    if (n != 10 || u[4] != '-' || u[7] != '-')
         return -1;
-    for (int i = 0; i < 10; i++)
-        if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
-            return -1;
-    int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
-    int m = (s[5] - '0') * 10 + (s[6] - '0');
-    int d = (s[8] - '0') * 10 + (s[9] - '0');
+    /* the eight digits, each checked by one unsigned compare */
+    unsigned d0 = u[0] - 48u, d1 = u[1] - 48u, d2 = u[2] - 48u, d3 = u[3] - 48u;
+    unsigned d5 = u[5] - 48u, d6 = u[6] - 48u, d8 = u[8] - 48u, d9 = u[9] - 48u;
+    if ((d0 > 9) | (d1 > 9) | (d2 > 9) | (d3 > 9) | (d5 > 9) | (d6 > 9) | (d8 > 9) | (d9 > 9))
+        return -1;
+    int y = (int)(d0 * 1000 + d1 * 100 + d2 * 10 + d3);
+    int m = (int)(d5 * 10 + d6);
+    int d = (int)(d8 * 10 + d9);
     static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     if (y < 1900 || m < 1 || m > 12 || d < 1)
         return -1;
-    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    if (d > days[m - 1] + (m == 2 && leap))
-        return -1;
+    if (d > 28) { /* only then can the month's length matter */
+        int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+        if (d > days[m - 1] + (m == 2 && leap))
+            return -1;
+    }
     return y * 10000 + m * 100 + d;
 }
 
@@ -1235,9 +1263,11 @@ static int load_events(jf_input *in, const jf_program *p, jf_rowsrc **srcs, int 
     size_t last_len = 0; /* the length of its id */
     int code_cache[64];  /* event index by a hash of the code text, -1 empty */
     size_t code_len[64]; /* the length of that event's code */
+    const char *code_text[64]; /* its text */
     for (int i = 0; i < 64; i++) {
         code_cache[i] = -1;
         code_len[i] = 0;
+        code_text[i] = NULL;
     }
     strmap codes = {NULL, 0};
     if (rc == 0 && strmap_build(&codes, p->nevents, event_code_key, p))
@@ -1259,7 +1289,7 @@ static int load_events(jf_input *in, const jf_program *p, jf_rowsrc **srcs, int 
         }
         jf_csv_field mid = f[0], date = f[1], code = f[2], qty = f[3], ref = f[4], note = f[5];
         const char *last_id = last_m >= 0 ? jf_input_str(in, in->members[last_m].id) : NULL;
-        int m = last_id && mid.len == last_len && !memcmp(last_id, mid.ptr, mid.len)
+        int m = last_id && mid.len == last_len && same_bytes(last_id, mid.ptr, mid.len)
                     ? last_m : idindex_find(ix, mid.ptr, mid.len);
         last_m = m;
         last_len = mid.len;
@@ -1275,11 +1305,16 @@ static int load_events(jf_input *in, const jf_program *p, jf_rowsrc **srcs, int 
         /* a small cache of codes seen (rows repeat a few codes), checked by exact compare */
         uint32_t ck = code.len ? ((uint32_t)code.len * 131u + (unsigned char)code.ptr[code.len - 1] * 31u +
                                   (unsigned char)code.ptr[code.len / 2]) & 63u : 0;
-        const char *cached = code_cache[ck] >= 0 ? jf_str(p, p->events[code_cache[ck]].code) : NULL;
-        int ev = cached && code_len[ck] == code.len && !memcmp(cached, code.ptr, code.len)
-                     ? code_cache[ck] : strmap_find(&codes, code.ptr, code.len, event_code_key, p);
-        code_cache[ck] = ev;
-        code_len[ck] = code.len;
+        const char *cached = code_text[ck];
+        int ev;
+        if (cached && code_len[ck] == code.len && same_bytes(cached, code.ptr, code.len)) {
+            ev = code_cache[ck];
+        } else {
+            ev = strmap_find(&codes, code.ptr, code.len, event_code_key, p);
+            code_cache[ck] = ev;
+            code_len[ck] = code.len;
+            code_text[ck] = ev >= 0 ? jf_str(p, p->events[ev].code) : NULL;
+        }
         if (ev < 0) {
             rc = jf_error_set(err, "%s:%lu: event '%s' is not in the vocabulary of policy '%s'", path, line, code.ptr, jf_str(p, p->name));
             break;

@@ -41,16 +41,16 @@ typedef struct jf_branch {
 } jf_branch;
 
 /* One event row. */
-typedef struct jf_event {
+typedef struct jf_event { /* (fields ordered for size: 48 bytes, spilled runs and sorts move them) */
+    jf_dec qty;           /* qty (1 when empty for a count event) */
     int32_t member;       /* member index */
     int32_t date;         /* yyyymmdd */
     uint32_t line;        /* line in events.csv where the record starts */
-    uint16_t code;        /* policy event index */
     int32_t ref;          /* interned ref (per input), -1 when empty */
-    jf_dec qty;           /* qty (1 when empty for a count event) */
     uint32_t file;        /* string: the file the row came from (for file:line) */
-    uint8_t skip;         /* JF_SKIP_*: the row counts nowhere */
     uint32_t skip_info;   /* CANCELLED: line of the cancelling row; VOIDED: string, the reason */
+    uint16_t code;        /* policy event index */
+    uint8_t skip;         /* JF_SKIP_*: the row counts nowhere */
 } jf_event;
 
 enum { JF_SKIP_NONE = 0, JF_SKIP_CANCELLED = 1, JF_SKIP_VOIDED = 2 };
