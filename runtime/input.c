@@ -649,39 +649,72 @@ static int cmp_evsort(const void *x, const void *y)
     return c ? c : (a->i > b->i) - (a->i < b->i);
 }
 
-#define SORT_GATHER_MAX ((uint32_t)1 << 18) /* events sorted through a copy (14 MiB at most) */
+#define SORT_GATHER_MAX ((uint32_t)1 << 18) /* events sorted through a copy (12 MiB at most) */
 
-static int sort_events(jf_input *in)
+/* Scratch of sort_events, kept from one call to the next (the runs of a spilled input are
+ * sorted one after the other: fresh buffers each time would be page-faulted in each time). */
+typedef struct sortbuf {
+    evsort *ix;       /* the index being sorted */
+    uint32_t *at_m;   /* per member: where its block starts */
+    jf_event *tmp;    /* the gathered copy */
+    size_t ixcap;     /* entries allocated in ix */
+    size_t atcap;     /* in at_m */
+    size_t tmpcap;    /* in tmp */
+} sortbuf;
+
+static void sortbuf_free(sortbuf *sb)
 {
-    uint32_t n = in->nevents;
+    free(sb->ix);
+    free(sb->at_m);
+    free(sb->tmp);
+    memset(sb, 0, sizeof *sb);
+}
+
+/* Makes *p hold at least n entries of size sz (contents not kept); -1 out of memory. */
+static int grow(void **p, size_t *cap, size_t n, size_t sz)
+{
+    if (*cap >= n)
+        return 0;
+    void *q = malloc(n * sz);
+    if (!q)
+        return -1;
+    free(*p);
+    *p = q;
+    *cap = n;
+    return 0;
+}
+
+/* Sorts the n events at ev by member, date, line. The sorted events are at *out: ev itself
+ * (already in order, or permuted in place), or sb->tmp (a gathered copy). -1 out of memory. */
+static int sort_events(jf_event *ev, uint32_t n, uint32_t nm, sortbuf *sb, jf_event **out)
+{
+    *out = ev;
     uint32_t k0 = 1; /* files written member by member, by date, are in order already */
-    while (k0 < n && cmp_event(&in->events[k0 - 1], &in->events[k0]) < 0)
+    while (k0 < n && cmp_event(&ev[k0 - 1], &ev[k0]) < 0)
         k0++;
     if (k0 >= n)
         return 0;
-    evsort *ix = malloc(((size_t)n + 1) * sizeof *ix);
-    uint32_t nm = in->nmembers;
-    uint32_t *at_m = calloc((size_t)nm + 1, sizeof *at_m); /* per member: where its block starts */
-    if (!ix || !at_m) {
-        free(ix);
-        free(at_m);
+    if (grow((void **)&sb->ix, &sb->ixcap, (size_t)n + 1, sizeof *sb->ix) ||
+        grow((void **)&sb->at_m, &sb->atcap, (size_t)nm + 1, sizeof *sb->at_m))
         return -1;
-    }
+    evsort *ix = sb->ix;
+    uint32_t *at_m = sb->at_m;
+    memset(at_m, 0, ((size_t)nm + 1) * sizeof *at_m);
     /* a stable counting sort by member, then each member's block by (date, line, index):
      * the same order as sorting everything by cmp_evsort (only when the members are not many
      * more than the events: the count array is walked once per call) */
     int counted = (uint64_t)nm <= (uint64_t)n * 4;
     for (uint32_t i = 0; i < n && counted; i++)
-        if ((uint32_t)in->events[i].member < nm)
-            at_m[in->events[i].member + 1]++;
+        if ((uint32_t)ev[i].member < nm)
+            at_m[ev[i].member + 1]++;
         else
             counted = 0;
     if (counted) {
         for (uint32_t m = 0; m < nm; m++)
             at_m[m + 1] += at_m[m];
         for (uint32_t i = 0; i < n; i++) {
-            uint32_t to = at_m[in->events[i].member]++;
-            ix[to].ev = in->events;
+            uint32_t to = at_m[ev[i].member]++;
+            ix[to].ev = ev;
             ix[to].i = i;
         }
         for (uint32_t m = 0, lo = 0; m < nm; lo = at_m[m++]) /* at_m[m] is now block m's end */
@@ -692,41 +725,36 @@ static int sort_events(jf_input *in)
                 }
     } else {
         for (uint32_t i = 0; i < n; i++) {
-            ix[i].ev = in->events;
+            ix[i].ev = ev;
             ix[i].i = i;
         }
         qsort(ix, n, sizeof *ix, cmp_evsort);
     }
-    free(at_m);
     /* position k must receive event ix[k].i: gathered into a copy (independent reads, a
      * member's events read in a row) when the copy is small enough, else moved in place
      * by following each cycle once (every step waits on the one before) */
-    jf_event *tmp = n <= SORT_GATHER_MAX ? malloc((size_t)n * sizeof *tmp) : NULL;
-    if (tmp) {
+    if (n <= SORT_GATHER_MAX && grow((void **)&sb->tmp, &sb->tmpcap, n, sizeof *sb->tmp) == 0) {
         for (uint32_t k = 0; k < n; k++)
-            tmp[k] = in->events[ix[k].i];
-        memcpy(in->events, tmp, (size_t)n * sizeof *tmp);
-        free(tmp);
-        free(ix);
+            sb->tmp[k] = ev[ix[k].i];
+        *out = sb->tmp;
         return 0;
     }
     for (uint32_t k = 0; k < n; k++) {
         if (ix[k].i == k || ix[k].ev == NULL)
             continue;
-        jf_event keep = in->events[k];
+        jf_event keep = ev[k];
         uint32_t at = k;
         for (;;) {
             uint32_t from = ix[at].i;
             ix[at].ev = NULL; /* placed */
             if (from == k) {
-                in->events[at] = keep;
+                ev[at] = keep;
                 break;
             }
-            in->events[at] = in->events[from];
+            ev[at] = ev[from];
             at = from;
         }
     }
-    free(ix);
     return 0;
 }
 
@@ -881,6 +909,7 @@ typedef struct jf_evspill {
     uint32_t nruns;  /* runs written */
     uint32_t cap;    /* entries allocated in start and count */
     uint64_t total;  /* events written */
+    sortbuf sort;    /* the runs' sort scratch (one run is sorted at a time) */
 } jf_evspill;
 
 /* Creates the temp file of the runs. */
@@ -915,14 +944,10 @@ static int spill_write(const jf_input *in, jf_event *ev, uint32_t n, jf_error *e
         s->count = ct;
         s->cap = cap;
     }
-    jf_input view; /* sort_events sorts an input's events: these */
-    memset(&view, 0, sizeof view);
-    view.nmembers = in->nmembers;
-    view.events = ev;
-    view.nevents = n;
-    if (sort_events(&view))
+    jf_event *sorted;
+    if (sort_events(ev, n, in->nmembers, &s->sort, &sorted))
         return jf_error_set(err, "out of memory sorting events");
-    if (fwrite(ev, sizeof *ev, n, s->file) != n)
+    if (fwrite(sorted, sizeof *sorted, n, s->file) != n)
         return errno == ENOMEM ? jf_error_set(err, "out of memory")
                                : jf_error_set(err, "cannot write the temp file of events: %s", strerror(errno));
     s->start[s->nruns] = s->total;
@@ -1006,6 +1031,7 @@ static void spill_free(jf_evspill *s)
         return;
     if (s->file)
         fclose(s->file);
+    sortbuf_free(&s->sort);
     free(s->start);
     free(s->count);
     free(s);
@@ -1441,8 +1467,19 @@ static int load_events(jf_input *in, const jf_program *p, jf_rowsrc **srcs, int 
             return jf_error_set(err, "cannot write the temp file of events: %s", strerror(errno));
         return validate_spilled(in, p, err);
     }
-    if (sort_events(in))
+    sortbuf sb;
+    memset(&sb, 0, sizeof sb);
+    jf_event *sorted;
+    if (sort_events(in->events, in->nevents, in->nmembers, &sb, &sorted)) {
+        sortbuf_free(&sb);
         return jf_error_set(err, "out of memory sorting events");
+    }
+    if (sorted != in->events) { /* the sorted copy becomes the input's events */
+        free(in->events);
+        in->events = sorted;
+        sb.tmp = NULL;
+    }
+    sortbuf_free(&sb);
     for (uint32_t i = 0; i < in->nevents; i++) {
         jf_member *m = &in->members[in->events[i].member];
         if (m->nevents == 0)
