@@ -232,6 +232,8 @@ note_cmds() {
         echo "rm -f /tmp/$1.db && $JIFEN db init /tmp/$1.db && $JIFEN db policy /tmp/$1.db rulesets/$1.jf --from 2000-01-01"
         echo "$TIME -f '%e s %M KB' $JIFEN import /tmp/$1.db --branches \$D/branches.csv --members \$D/members.csv --events \$D/events.csv"
         echo "$TIME -f '%e s %M KB' $JIFEN eval /tmp/$1.db --year $YEAR --format csv > /dev/null"
+        echo "$JIFEN gen --scheme $1 --members $2 --years 1 --seed $SEED --events-per-year $RATE --year $((YEAR + 1)) -o /tmp/$1-next"
+        echo "$TIME -f '%e s %M KB' $JIFEN import /tmp/$1.db --events /tmp/$1-next/events.csv   # the next year"
         [ -f "bench/baselines/$1.c" ] && {
             echo "$CC -std=c11 -O2 -o /tmp/$1-c bench/baselines/$1.c"
             echo "$TIME -f '%e s %M KB' /tmp/$1-c \$D/members.csv \$D/events.csv \$D/branches.csv $YEAR > /dev/null"
@@ -276,6 +278,10 @@ fresh_db() {
 copy_db() {
     rm -f "$DB.eval" "$DB.eval-wal" "$DB.eval-shm"
     cp "$DB" "$DB.eval"
+}
+copy_db_next() {
+    rm -f "$DB.next" "$DB.next-wal" "$DB.next-shm"
+    cp "$DB" "$DB.next"
 }
 
 # startup: jifen run on a tiny input, per scheme
@@ -371,6 +377,23 @@ jifen_stages() {
         else
             row "$S" "$N" "$EV" "jifen eval (from SQLite)" "" "" "" "" "failed: $M_ERR"
         fi
+        # the next year's events into that store: an import that must read the ledger back
+        _nx=$TMP/next.$S.$N
+        rm -rf "$_nx"
+        if "$JIFEN" gen --scheme "$S" --members "$N" --years 1 --seed "$SEED" --events-per-year "$RATE" \
+            --year $((YEAR + 1)) -o "$_nx" >/dev/null 2>&1; then
+            _nx_ev=$(($(wc -l <"$_nx/events.csv") - 1))
+            PREP=copy_db_next
+            if fits "import.$S" $((EV + _nx_ev)) &&
+                measure "import2.$S" "$_nx_ev" /dev/null "$JIFEN" import "$DB.next" --events "$_nx/events.csv"; then
+                row "$S" "$N" "$_nx_ev" "jifen import, next year (store holds the first)" "$M_US" "$M_KB" \
+                    "$(evps "$_nx_ev" "$M_US")" "" \
+                    "$((M_US * 1000 / _nx_ev)) ns/event; checks the whole ledger ($(th $((EV + _nx_ev))) events) read back from SQLite"
+            else
+                row "$S" "$N" "$_nx_ev" "jifen import, next year (store holds the first)" "" "" "" "" "${SKIP_WHY:-failed: $M_ERR}"
+            fi
+        fi
+        rm -rf "$_nx" "$DB.next" "$DB.next"-*
     else
         row "$S" "$N" "$EV" "jifen import (into SQLite)" "" "" "" "" "failed: $M_ERR"
     fi
@@ -582,7 +605,8 @@ ELAPSED=$(($(now_us) - START))
     echo
     echo "Profiles (perf record, valgrind --tool=callgrind) of the hot paths, what each showed and what"
     echo "was changed (dispatch, operand decoding, event layout and sort, decimal fast paths,"
-    echo "allocation, the CSV reader; the store's inserts, index and read-back), with before/after"
+    echo "allocation, memory first touched, the CSV reader; the store's inserts, index, read-back and"
+    echo "page size), with before/after"
     echo "instruction counts: [profile-vm.md](profile-vm.md) (CSV read + evaluate) and"
     echo "[profile-store.md](profile-store.md) (import into SQLite, eval from it)."
     echo

@@ -32,6 +32,7 @@ typedef struct sopts {
     long long event;       /* event id (void) */
     long long resolve;     /* appeal id to resolve */
     int year;              /* the year */
+    int jobs;              /* eval: threads evaluating (--jobs N, 1 to 64; 0 when not given) */
 } sopts;
 
 static int parse(int argc, char **argv, sopts *o)
@@ -54,7 +55,7 @@ static int parse(int argc, char **argv, sopts *o)
         else if (!strcmp(a, "--from")) dst = &o->from;
         else if (!strcmp(a, "--policy")) dst = &o->policy;
         else if (!strcmp(a, "-o") || !strcmp(a, "--output")) dst = &o->output;
-        else if (!strcmp(a, "--year") || !strcmp(a, "--event") || !strcmp(a, "--resolve")) {
+        else if (!strcmp(a, "--year") || !strcmp(a, "--event") || !strcmp(a, "--resolve") || !strcmp(a, "--jobs")) {
             if (i + 1 >= argc) {
                 fprintf(stderr, "jifen: %s needs a value\n", a);
                 return -1;
@@ -65,7 +66,13 @@ static int parse(int argc, char **argv, sopts *o)
                 fprintf(stderr, "jifen: %s takes a whole number, not '%s'\n", a, argv[i]);
                 return -1;
             }
-            if (!strcmp(a, "--year")) {
+            if (!strcmp(a, "--jobs")) {
+                if (v < 1 || v > 64) {
+                    fprintf(stderr, "jifen: --jobs takes a number from 1 to 64, not '%s'\n", argv[i]);
+                    return -1;
+                }
+                o->jobs = (int)v;
+            } else if (!strcmp(a, "--year")) {
                 if (v < 1900 || v > 9999) {
                     fprintf(stderr, "jifen: --year takes a year from 1900 to 9999\n");
                     return -1;
@@ -413,7 +420,7 @@ static void eval_free(evalctx *e)
 
 /* Loads and evaluates; history from a stored run of last year when one matches. */
 static int eval_load(evalctx *e, const char *db, const char *file, int year, int trace_member_needed,
-                     const char *member, int use_stored_history, int write, jf_error *err)
+                     const char *member, int use_stored_history, int write, int jobs, jf_error *err)
 {
     memset(e, 0, sizeof *e);
     if (jf_store_open(&e->s, db, 0, err))
@@ -425,6 +432,7 @@ static int eval_load(evalctx *e, const char *db, const char *file, int year, int
     if (load_policy(&e->s, file, year, &e->pol, 1, err) || jf_store_load(&e->s, &e->pol.prog, &e->in, err) ||
         jf_vm_init(&e->vm, &e->pol.prog, &e->in, err))
         return -1;
+    e->vm.jobs = jobs;
     if (trace_member_needed) {
         e->vm.trace_member = jf_input_find_member(&e->in, member);
         e->vm.trace_year = year;
@@ -509,7 +517,7 @@ int jf_cmd_eval(int argc, char **argv)
 {
     sopts o;
     if (parse(argc, argv, &o) || !o.year || o.policy2 || (o.branch && o.org)) {
-        fputs("usage: jifen eval DB [POLICY.jf] --year Y [--branch ID | --org ID] [--format table|csv|json]\n", stderr);
+        fputs("usage: jifen eval DB [POLICY.jf] --year Y [--branch ID | --org ID] [--format table|csv|json] [--jobs N]\n", stderr);
         return 2;
     }
     jf_error err = {{0}};
@@ -530,7 +538,7 @@ int jf_cmd_eval(int argc, char **argv)
         if (prc)
             return fail(NULL, &err);
     }
-    if (eval_load(&e, o.db, o.policy, o.year, 0, NULL, 1, 1, &err)) {
+    if (eval_load(&e, o.db, o.policy, o.year, 0, NULL, 1, 1, o.jobs, &err)) {
         eval_free(&e);
         return fail(NULL, &err);
     }
@@ -1391,8 +1399,8 @@ int jf_cmd_diff(int argc, char **argv)
     memset(&b, 0, sizeof b);
     /* both evaluated from the ledger with tracing of every member: trace one member at a time
      * below; first the plain results */
-    if (eval_load(&a, o.db, o.policy, o.year, 0, NULL, 0, 0, &err) ||
-        eval_load(&b, o.db, o.policy2, o.year, 0, NULL, 0, 0, &err)) {
+    if (eval_load(&a, o.db, o.policy, o.year, 0, NULL, 0, 0, 0, &err) ||
+        eval_load(&b, o.db, o.policy2, o.year, 0, NULL, 0, 0, 0, &err)) {
         eval_free(&a);
         eval_free(&b);
         return fail(NULL, &err);
@@ -1424,8 +1432,8 @@ int jf_cmd_diff(int argc, char **argv)
         /* the two explanations side by side */
         int m = jf_input_find_member(&a.in, ra);
         evalctx xa, xb;
-        if (m < 0 || eval_load(&xa, o.db, o.policy, o.year, 1, ra, 0, 0, &err) ||
-            eval_load(&xb, o.db, o.policy2, o.year, 1, ra, 0, 0, &err)) {
+        if (m < 0 || eval_load(&xa, o.db, o.policy, o.year, 1, ra, 0, 0, 0, &err) ||
+            eval_load(&xb, o.db, o.policy2, o.year, 1, ra, 0, 0, 0, &err)) {
             if (m >= 0) {
                 eval_free(&xa);
                 eval_free(&xb);

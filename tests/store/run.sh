@@ -11,7 +11,8 @@
 #      a stored run that no longer matches the ledger is not used
 #   3  a bad row in the middle of 100,000 generated events: refused with FILE:LINE, nothing
 #      changed (.dump, integrity_check, the file itself after a checkpoint); then the good file;
-#      eval of that ledger (read back on a second thread) = jifen run, also after a void
+#      eval of that ledger (read back on a second thread) = jifen run (also with --jobs 2), also
+#      after a void
 #   4  the same file imported twice: refused, naming the earlier batch; nothing changed
 #   5  void, re-eval (worked out by hand), the old run kept, ledger shows who/why/when, the
 #      append-only triggers refuse DELETE/UPDATE through sqlite3
@@ -360,6 +361,14 @@ cp "$T/out" "$T/eval-big.csv"
 "$BIN" run rulesets/xianfeng.jf --members tests/schemes/xianfeng/members.csv --events "$T/all.csv" --year 2025 \
     --format csv >"$T/run-big.csv" 2>"$T/run-big.err" || note "jifen run failed: $(head -n 3 "$T/run-big.err")"
 samefile "eval = run" "$T/eval-big.csv" "$T/run-big.csv"
+cp "$db" "$big.j2"
+j eval "$big.j2" --year 2025 --format csv --jobs 2
+rc_is 0 "eval --jobs 2"
+samefile "eval --jobs 2 = eval" "$T/out" "$T/eval-big.csv"
+rm -f "$big.j2" "$big.j2"-*
+j eval "$big" --year 2025 --jobs 0
+rc_is 2 "eval --jobs 0"
+has "eval --jobs 0" "$T/err" "--jobs takes a number from 1 to 64, not '0'"
 vid=$(sq "$big" "SELECT min(id) FROM events WHERE batch = 2 AND event = 'bonus' AND date LIKE '2025-%'")
 vline=$(sq "$big" "SELECT line FROM events WHERE id = $vid")
 j void "$big" --event "$vid" --reason "test" --by tests
