@@ -1527,9 +1527,11 @@ int jf_input_load_rows(jf_input *in, const jf_program *p, jf_rowsrc *members, jf
 }
 
 int jf_input_load_rows_streaming(jf_input *in, const jf_program *p, jf_rowsrc *members, jf_rowsrc **events,
-                                 int nevents_src, jf_rowsrc *branches, int threads, jf_error *err)
+                                 int nevents_src, jf_rowsrc *branches, uint32_t run_events, int threads,
+                                 jf_error *err)
 {
-    return load_rows(in, p, members, events, nevents_src, branches, JF_RUN_EVENTS, threads, err);
+    return load_rows(in, p, members, events, nevents_src, branches, run_events ? run_events : JF_RUN_EVENTS,
+                     threads, err);
 }
 
 static int load_files(jf_input *in, const jf_program *p, const char *members_path,

@@ -113,9 +113,11 @@ int jf_input_load_rows(jf_input *in, const jf_program *p, jf_rowsrc *members, jf
 int jf_input_load_streaming(jf_input *in, const jf_program *p, const char *members_path,
                             const char *events_path, const char *branches_path, uint32_t run_events,
                             int threads, jf_error *err);
-/* jf_input_load_rows with the events read as jf_input_load_streaming reads them. */
+/* jf_input_load_rows with the events read as jf_input_load_streaming reads them (run_events
+ * 0: JF_RUN_EVENTS). */
 int jf_input_load_rows_streaming(jf_input *in, const jf_program *p, jf_rowsrc *members, jf_rowsrc **events,
-                                 int nevents_src, jf_rowsrc *branches, int threads, jf_error *err);
+                                 int nevents_src, jf_rowsrc *branches, uint32_t run_events, int threads,
+                                 jf_error *err);
 #define JF_RUN_EVENTS 65536u /* events per sorted run (3 MiB of jf_event) */
 void jf_input_free(jf_input *in);
 

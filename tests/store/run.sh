@@ -24,7 +24,8 @@
 #      databases
 #  10  every bad input of tests/input/ (not the runtime-* ones, which import fine) imported into
 #      a fresh store, whose events are checked from the file rather than read back: refused with
-#      `jifen run`'s message (the case's `expected`), nothing stored
+#      `jifen run`'s message (the case's `expected`), nothing stored; again with the file's events
+#      checked in spilled runs of 3 (JIFEN_RUN_EVENTS=3)
 #
 # Usage: sh tests/store/run.sh [BIN]       (BIN defaults to bin/jifen; run from anywhere)
 # Env:   JIFEN_CRASH_SEED=N  the crash test's delays (printed; default: from the clock)
@@ -696,6 +697,7 @@ end "9 eval on a missing file: fails, creates nothing"
 
 # ---- 10. the bad inputs of tests/input, imported into fresh stores -----------------------------------
 mark 10
+for runs in "" 3; do
 for dir in tests/input/*/; do
     case $dir in *runtime-*) continue ;; esac
     [ -f "$dir/cmd" ] || continue
@@ -710,19 +712,20 @@ for dir in tests/input/*/; do
         *) shift ;;
         esac
     done
-    db=$T/in-$(basename "$dir").db
+    db=$T/in-$(basename "$dir")$runs.db
     begin
     (cd "$dir" && "$BIN" db init "$db" && "$BIN" db policy "$db" "$rules" --from 2000-01-01) >/dev/null 2>"$T/err" ||
         note "setup: $(cat "$T/err")"
     d0=$(dumphash "$db")
     # shellcheck disable=SC2086
-    (cd "$dir" && "$BIN" import "$db" $args) >"$T/out" 2>"$T/err"
+    (cd "$dir" && JIFEN_RUN_EVENTS=$runs "$BIN" import "$db" $args) >"$T/out" 2>"$T/err"
     rc=$?
     rc_fails "import"
     empty "stdout" "$T/out"
     same "message" "$(cat "$T/err")" "$(cat "$dir/expected")"
     same ".dump hash" "$(dumphash "$db")" "$d0"
-    end "10 $(basename "$dir") imported into a fresh store: refused with jifen run's message, nothing stored"
+    end "10 $(basename "$dir") imported into a fresh store${runs:+ (checked in runs of $runs events)}: refused with jifen run's message, nothing stored"
+done
 done
 
 mark end
