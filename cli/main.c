@@ -431,8 +431,7 @@ static int evaluate(const opts *o, jf_program *p, char **src, size_t *srclen, jf
     }
     /* explain reads one member's events by index: the input in memory; run and test stream.
      * JIFEN_RUN_EVENTS (tests only) sets the events per sorted run, e.g. 7 to spill always. */
-    const char *re = getenv("JIFEN_RUN_EVENTS");
-    uint32_t run_events = re ? (uint32_t)strtoul(re, NULL, 10) : 0;
+    uint32_t run_events = jf_run_events_env();
     if (trace_member == -2 ? jf_input_load(in, p, o->members, o->events, o->branches, &err)
                            : jf_input_load_streaming(in, p, o->members, o->events, o->branches, run_events, o->jobs, &err)) {
         fprintf(stderr, "%s\n", err.msg);

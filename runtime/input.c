@@ -1526,6 +1526,14 @@ int jf_input_load_rows(jf_input *in, const jf_program *p, jf_rowsrc *members, jf
     return load_rows(in, p, members, events, nevents_src, branches, 0, 1, err);
 }
 
+uint32_t jf_run_events_env(void)
+{
+    const char *re = getenv("JIFEN_RUN_EVENTS");
+    char *end;
+    long v = re && *re ? strtol(re, &end, 10) : 0;
+    return v > 0 && v <= 0x40000000L && !*end ? (uint32_t)v : 0;
+}
+
 int jf_input_load_rows_streaming(jf_input *in, const jf_program *p, jf_rowsrc *members, jf_rowsrc **events,
                                  int nevents_src, jf_rowsrc *branches, uint32_t run_events, int threads,
                                  jf_error *err)

@@ -118,7 +118,10 @@ int jf_input_load_streaming(jf_input *in, const jf_program *p, const char *membe
 int jf_input_load_rows_streaming(jf_input *in, const jf_program *p, jf_rowsrc *members, jf_rowsrc **events,
                                  int nevents_src, jf_rowsrc *branches, uint32_t run_events, int threads,
                                  jf_error *err);
-#define JF_RUN_EVENTS 65536u /* events per sorted run (3 MiB of jf_event) */
+#define JF_RUN_EVENTS 65536u
+/* The events per sorted run that JIFEN_RUN_EVENTS asks for (tests only, e.g. 3 to spill
+ * always): a number from 1 to 2^30, else 0 (the default, JF_RUN_EVENTS). */
+uint32_t jf_run_events_env(void); /* events per sorted run (3 MiB of jf_event) */
 void jf_input_free(jf_input *in);
 
 /* A reader of members' events in member order: each member's events of all years in (date,

@@ -793,12 +793,8 @@ static int load_ledger(jf_store *s, const jf_program *policy, jf_input *in, cons
         eq->others[1] = nbranches ? b.state : NULL;
     }
     jf_rowsrc *ev = &e;
-    /* JIFEN_RUN_EVENTS (tests only, as for `jifen run`): events per sorted run, e.g. 3 to spill */
-    const char *re = getenv("JIFEN_RUN_EVENTS");
-    long run_events = re && *re ? strtol(re, NULL, 10) : 0;
-    run_events = run_events > 0 && run_events <= (long)JF_RUN_EVENTS ? run_events : 0;
     int rc = events_csv ? jf_input_load_rows_streaming(in, policy, &m, &ev, 1, nbranches ? &b : NULL,
-                                                       (uint32_t)run_events, 2, err)
+                                                       jf_run_events_env(), 2, err)
                         : jf_input_load_rows(in, policy, &m, &ev, 1, nbranches ? &b : NULL, err);
     jf_rowsrc_close(&e); /* first: its reader thread, if any, stops using the connection */
     jf_rowsrc_close(&m);
