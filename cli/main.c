@@ -429,21 +429,26 @@ static int evaluate(const opts *o, jf_program *p, char **src, size_t *srclen, jf
             return 1;
         }
     }
-    /* explain reads one member's events by index: the input in memory; run and test stream.
+    /* explain reads one member's events by index: the input in memory; run and test stream,
+     * and the input rules of spilled events are checked in the evaluation's first pass.
      * JIFEN_RUN_EVENTS (tests only) sets the events per sorted run, e.g. 7 to spill always. */
     uint32_t run_events = jf_run_events_env();
     if (trace_member == -2 ? jf_input_load(in, p, o->members, o->events, o->branches, &err)
-                           : jf_input_load_streaming(in, p, o->members, o->events, o->branches, run_events, o->jobs, &err)) {
+                           : jf_input_load_streaming(in, p, o->members, o->events, o->branches, run_events, o->jobs, 1, &err)) {
         fprintf(stderr, "%s\n", err.msg);
         return 1;
     }
     if (o->branch && jf_input_find_branch(in, o->branch) < 0) {
-        fprintf(stderr, "jifen: branch '%s' is not in the input\n", o->branch);
+        if (jf_input_check_rules(in, p, &err)) /* an input error comes first */
+            fprintf(stderr, "%s\n", err.msg);
+        else
+            fprintf(stderr, "jifen: branch '%s' is not in the input\n", o->branch);
         return 1;
     }
     uint64_t t1 = now_ns(), c1 = cpu_ns();
     if (jf_vm_init(vm, p, in, &err)) {
-        fprintf(stderr, "%s\n", err.msg);
+        jf_error e = {{0}};
+        fprintf(stderr, "%s\n", jf_input_check_rules(in, p, &e) ? e.msg : err.msg);
         return 1;
     }
     vm->jobs = o->jobs;

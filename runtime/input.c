@@ -787,21 +787,31 @@ static int32_t period_key(int32_t date, int period)
 /* The first input-rule error: one-per-period errors before cancel errors, then by rule, then
  * by position (members in order), which is what checking rule by rule over all events finds. */
 typedef struct rulerr {
-    int kind;      /* 0 none, 1 one per period, 2 cancel */
-    uint32_t rule; /* the rule's index */
-    jf_error err;  /* its message */
+    int kind;        /* 0 none, 1 one per period, 2 cancel */
+    uint32_t rule;   /* the rule's index */
+    uint32_t member; /* the member whose events broke it */
+    jf_error err;    /* its message */
 } rulerr;
 
-/* Would an error of (kind, rule) come before the one kept? */
+/* Would an error of (kind, rule) come before the one kept? (Members are checked in order, so
+ * the first one found for a rule is the earliest member's.) */
 static int rulerr_before(const rulerr *b, int kind, uint32_t rule)
 {
     return b->kind == 0 || kind < b->kind || (kind == b->kind && rule < b->rule);
 }
 
-static void rulerr_keep(rulerr *b, int kind, uint32_t rule)
+/* Would the error a come before b? (Errors found by different cursors, any order.) */
+static int rulerr_first(const rulerr *a, const rulerr *b)
+{
+    return a->kind && (rulerr_before(b, a->kind, a->rule) ||
+                       (a->kind == b->kind && a->rule == b->rule && a->member < b->member));
+}
+
+static void rulerr_keep(rulerr *b, int kind, uint32_t rule, uint32_t member)
 {
     b->kind = kind;
     b->rule = rule;
+    b->member = member;
     b->err.msg[0] = '\0';
 }
 
@@ -842,7 +852,7 @@ static void block_rules(const jf_input *in, const jf_program *p, jf_event *ev, u
                 snprintf(when, sizeof when, "%d Q%d", y, (mo - 1) / 3 + 1);
             else
                 snprintf(when, sizeof when, "%d-%02d", y, mo);
-            rulerr_keep(best, 1, u);
+            rulerr_keep(best, 1, u, (uint32_t)e->member);
             jf_error_set(&best->err, "%s:%u: member '%s' already has '%s' in %s %s (line %u); policy '%s' allows one per %s",
                          jf_input_str(in, later->file), later->line, jf_input_str(in, in->members[e->member].id),
                          jf_str(p, p->events[first->code].code), per_name[r->period], when, first->line,
@@ -860,7 +870,7 @@ static void block_rules(const jf_input *in, const jf_program *p, jf_event *ev, u
                 continue; /* a voided audit cancels nothing */
             if (e->ref < 0) {
                 if (best && rulerr_before(best, 2, c)) {
-                    rulerr_keep(best, 2, c);
+                    rulerr_keep(best, 2, c, (uint32_t)e->member);
                     jf_error_set(&best->err, "%s:%u: '%s' needs the ref of the event it cancels", jf_input_str(in, e->file), e->line,
                                  jf_str(p, p->events[e->code].code));
                 }
@@ -877,7 +887,7 @@ static void block_rules(const jf_input *in, const jf_program *p, jf_event *ev, u
             }
             if (hit == UINT32_MAX) {
                 if (best && rulerr_before(best, 2, c)) {
-                    rulerr_keep(best, 2, c);
+                    rulerr_keep(best, 2, c, (uint32_t)e->member);
                     jf_error_set(&best->err, "%s:%u: '%s' with ref '%s' matches no earlier event of member '%s' that it can cancel",
                                  jf_input_str(in, e->file), e->line, jf_str(p, p->events[e->code].code),
                                  jf_input_str(in, (uint32_t)e->ref), jf_input_str(in, in->members[e->member].id));
@@ -1037,7 +1047,7 @@ static void spill_free(jf_evspill *s)
     free(s);
 }
 
-#define CUR_AHEAD 4096 /* events a cursor reads ahead over all runs (32 to 1024 a run) */
+#define CUR_AHEAD 65536 /* events a cursor reads ahead over all runs (32 to 16384 a run) */
 
 /* A cursor's place in one run. */
 typedef struct runcur {
@@ -1061,6 +1071,8 @@ struct jf_evcursor {
     uint32_t blockcap;     /* entries allocated in block */
     int fd;                /* the temp file (pread: each cursor reads on its own) */
     int own_fd;            /* fd is this cursor's own opening of the file (closed with it) */
+    uint32_t checked;      /* input rules pending: the members before this one are checked */
+    rulerr best;           /* input rules pending: the first error this cursor found */
 };
 
 /* Reads n events at file index `at`; 0 or -1. */
@@ -1132,8 +1144,8 @@ int jf_evcursor_open(jf_evcursor **out, const jf_input *in, const jf_program *p,
 #endif
         (void)posix_fadvise(c->fd, 0, 0, POSIX_FADV_RANDOM); /* in the page cache: no read-ahead */
         c->nruns = in->spill->nruns;
-        c->per = c->nruns ? CUR_AHEAD / c->nruns : 1024;
-        c->per = c->per < 32 ? 32 : c->per > 1024 ? 1024 : c->per;
+        c->per = c->nruns ? CUR_AHEAD / c->nruns : 16384;
+        c->per = c->per < 32 ? 32 : c->per > 16384 ? 16384 : c->per;
         c->runs = calloc((size_t)c->nruns + 1, sizeof *c->runs);
         c->ahead = malloc(((size_t)c->nruns * c->per + 1) * sizeof *c->ahead);
         if (!c->runs || !c->ahead) {
@@ -1143,6 +1155,7 @@ int jf_evcursor_open(jf_evcursor **out, const jf_input *in, const jf_program *p,
         for (uint32_t r = 0; r < c->nruns; r++)
             c->runs[r].buf = c->ahead + (size_t)r * c->per;
         c->home = first;
+        c->checked = first;
         jf_evcursor_rewind(c, first);
     }
     *out = c;
@@ -1220,14 +1233,59 @@ int jf_evcursor_member(jf_evcursor *c, uint32_t m, const jf_event **ev, jf_error
         *ev = in->events ? in->events + in->members[m].first_event : NULL;
         return 0;
     }
+    if (in->rules_pending && jf_evcursor_check_to(c, m, err))
+        return -1;
     uint32_t n;
     if (cursor_fill(c, m, &n, err))
         return -1;
     if (n != in->members[m].nevents)
         return jf_error_set(err, "the temp file of events changed while it was read");
-    block_rules(in, c->p, c->block, n, NULL); /* cancels, again: the input is valid */
+    /* marks the cancelled events; checks the input rules the first time m comes by */
+    int check = in->rules_pending && c->checked == m;
+    block_rules(in, c->p, c->block, n, check ? &c->best : NULL);
+    if (check)
+        c->checked = m + 1;
     *ev = c->block;
     return 0;
+}
+
+int jf_evcursor_check_to(jf_evcursor *c, uint32_t end, jf_error *err)
+{
+    if (!c || !c->in->spill || !c->in->rules_pending)
+        return 0;
+    while (c->checked < end) {
+        uint32_t n, m = c->checked;
+        if (cursor_fill(c, m, &n, err))
+            return -1;
+        if (n != c->in->members[m].nevents)
+            return jf_error_set(err, "the temp file of events changed while it was read");
+        block_rules(c->in, c->p, c->block, n, &c->best);
+        c->checked = m + 1;
+    }
+    return 0;
+}
+
+int jf_evcursor_rules_error(jf_evcursor *const *cs, uint32_t n, jf_error *err)
+{
+    const rulerr *best = NULL;
+    for (uint32_t i = 0; i < n; i++)
+        if (cs[i] && cs[i]->best.kind && (!best || rulerr_first(&cs[i]->best, best)))
+            best = &cs[i]->best;
+    return best ? jf_error_set(err, "%s", best->err.msg) : 0;
+}
+
+int jf_input_check_rules(const jf_input *in, const jf_program *p, jf_error *err)
+{
+    if (!in->rules_pending)
+        return 0;
+    jf_evcursor *c;
+    if (jf_evcursor_open(&c, in, p, 0, err))
+        return -1;
+    int rc = jf_evcursor_check_to(c, in->nmembers, err);
+    if (rc == 0)
+        rc = jf_evcursor_rules_error(&c, 1, err);
+    jf_evcursor_close(c);
+    return rc;
 }
 
 /* After the last run: one pass over the merged events finds each member's events, the
@@ -1267,9 +1325,10 @@ static int validate_spilled(jf_input *in, const jf_program *p, jf_error *err)
 /* Reads, checks and sorts the events. With run_cap (> 0), at most run_cap events are held:
  * a full buffer is sorted and spilled as a run (see jf_input_load_streaming). */
 static int load_events(jf_input *in, const jf_program *p, jf_rowsrc **srcs, int nsrcs,
-                       const idindex *ix, uint32_t run_cap, int threads, jf_error *err)
+                       const idindex *ix, uint32_t run_cap, int threads, int defer, jf_error *err)
 {
     spiller sp;
+    int32_t min_date = 0; /* the earliest date of any event */
     memset(&sp, 0, sizeof sp);
     uint64_t handed = 0; /* events spilled or handed to the spill thread */
     int rc = 0;
@@ -1447,6 +1506,9 @@ static int load_events(jf_input *in, const jf_program *p, jf_rowsrc **srcs, int 
             break;
         }
         in->nevents++;
+        in->members[m].nevents++; /* (counted again after sorting when nothing was spilled) */
+        if (!min_date || d < min_date)
+            min_date = d;
     }
     free(hash);
     free(codes.slot);
@@ -1465,7 +1527,22 @@ static int load_events(jf_input *in, const jf_program *p, jf_rowsrc **srcs, int 
         in->nevents = (uint32_t)in->spill->total;
         if (fflush(in->spill->file))
             return jf_error_set(err, "cannot write the temp file of events: %s", strerror(errno));
-        return validate_spilled(in, p, err);
+        int rules = p->nuniques > 0 || p->ncancels > 0;
+        if (rules && !defer)
+            return validate_spilled(in, p, err);
+        /* no input rules, or the evaluator's first pass over the merged runs checks them
+         * (rules_pending): here only what the check pass sets, from the counts taken while
+         * reading */
+        uint64_t at = 0;
+        for (uint32_t i = 0; i < in->nmembers; i++) {
+            in->members[i].first_event = (uint32_t)at;
+            at += in->members[i].nevents;
+        }
+        if (at != in->nevents)
+            return jf_error_set(err, "events counted twice while reading"); /* cannot happen */
+        in->min_year = min_date / 10000;
+        in->rules_pending = rules;
+        return 0;
     }
     sortbuf sb;
     memset(&sb, 0, sizeof sb);
@@ -1480,6 +1557,8 @@ static int load_events(jf_input *in, const jf_program *p, jf_rowsrc **srcs, int 
         sb.tmp = NULL;
     }
     sortbuf_free(&sb);
+    for (uint32_t i = 0; i < in->nmembers; i++)
+        in->members[i].nevents = 0;
     for (uint32_t i = 0; i < in->nevents; i++) {
         jf_member *m = &in->members[in->events[i].member];
         if (m->nevents == 0)
@@ -1493,7 +1572,8 @@ static int load_events(jf_input *in, const jf_program *p, jf_rowsrc **srcs, int 
 }
 
 static int load_rows(jf_input *in, const jf_program *p, jf_rowsrc *members, jf_rowsrc **events,
-                     int nevents_src, jf_rowsrc *branches, uint32_t run_cap, int threads, jf_error *err)
+                     int nevents_src, jf_rowsrc *branches, uint32_t run_cap, int threads, int defer,
+                     jf_error *err)
 {
     memset(in, 0, sizeof *in);
     int fail = 0;
@@ -1511,7 +1591,7 @@ static int load_rows(jf_input *in, const jf_program *p, jf_rowsrc *members, jf_r
     if (rc == 0)
         rc = load_branches(in, branches, &ix, err);
     if (rc == 0)
-        rc = load_events(in, p, events, nevents_src, &ix, run_cap, threads, err);
+        rc = load_events(in, p, events, nevents_src, &ix, run_cap, threads, defer, err);
     free(ix.order);
     in->idslots = ix.map.slot; /* the member map stays with the input */
     in->idcap = ix.map.cap;
@@ -1523,7 +1603,7 @@ static int load_rows(jf_input *in, const jf_program *p, jf_rowsrc *members, jf_r
 int jf_input_load_rows(jf_input *in, const jf_program *p, jf_rowsrc *members, jf_rowsrc **events,
                        int nevents_src, jf_rowsrc *branches, jf_error *err)
 {
-    return load_rows(in, p, members, events, nevents_src, branches, 0, 1, err);
+    return load_rows(in, p, members, events, nevents_src, branches, 0, 1, 0, err);
 }
 
 uint32_t jf_run_events_env(void)
@@ -1539,12 +1619,12 @@ int jf_input_load_rows_streaming(jf_input *in, const jf_program *p, jf_rowsrc *m
                                  jf_error *err)
 {
     return load_rows(in, p, members, events, nevents_src, branches, run_events ? run_events : JF_RUN_EVENTS,
-                     threads, err);
+                     threads, 0, err);
 }
 
 static int load_files(jf_input *in, const jf_program *p, const char *members_path,
                       const char *events_path, const char *branches_path, uint32_t run_cap, int threads,
-                      jf_error *err)
+                      int defer, jf_error *err)
 {
     jf_rowsrc m, e, b;
     memset(&b, 0, sizeof b);
@@ -1559,7 +1639,7 @@ static int load_files(jf_input *in, const jf_program *p, const char *members_pat
     if (rc)
         return rc;
     jf_rowsrc *ev = &e;
-    rc = load_rows(in, p, &m, &ev, 1, branches_path ? &b : NULL, run_cap, threads, err);
+    rc = load_rows(in, p, &m, &ev, 1, branches_path ? &b : NULL, run_cap, threads, defer, err);
     jf_rowsrc_close(&m);
     jf_rowsrc_close(&e);
     jf_rowsrc_close(&b);
@@ -1569,15 +1649,15 @@ static int load_files(jf_input *in, const jf_program *p, const char *members_pat
 int jf_input_load(jf_input *in, const jf_program *p, const char *members_path,
                   const char *events_path, const char *branches_path, jf_error *err)
 {
-    return load_files(in, p, members_path, events_path, branches_path, 0, 1, err);
+    return load_files(in, p, members_path, events_path, branches_path, 0, 1, 0, err);
 }
 
 int jf_input_load_streaming(jf_input *in, const jf_program *p, const char *members_path,
                             const char *events_path, const char *branches_path, uint32_t run_events,
-                            int threads, jf_error *err)
+                            int threads, int defer_rules, jf_error *err)
 {
     return load_files(in, p, members_path, events_path, branches_path,
-                      run_events ? run_events : JF_RUN_EVENTS, threads, err);
+                      run_events ? run_events : JF_RUN_EVENTS, threads, defer_rules, err);
 }
 
 void jf_input_free(jf_input *in)

@@ -91,6 +91,8 @@ typedef struct jf_input {
     uint32_t nevents;       /* how many */
     struct jf_evspill *spill; /* events in sorted runs in a temp file (NULL: all in events) */
     int min_year;           /* earliest year with any event (0 when none) */
+    int rules_pending;      /* spilled, input rules not checked yet: whoever reads the events
+                               checks them (jf_evcursor_check_to, jf_input_check_rules) */
     uint32_t *idslots;      /* hash table member id → index + 1 (jf_input_find_member) */
     uint32_t idcap;         /* its size, a power of two */
 } jf_input;
@@ -106,13 +108,15 @@ int jf_input_load_rows(jf_input *in, const jf_program *p, jf_rowsrc *members, jf
  * buffer of `run_events` events (0: JF_RUN_EVENTS); when it fills, it is sorted and written as
  * a run to an unlinked temp file, and members' events are later merged from the runs through
  * a jf_evcursor, so memory grows with the members, not the events. One validation pass over
- * the merged events at load time finds every error that jf_input_load finds, with the same
- * message. When every event fits in the buffer the input is the same as jf_input_load's.
- * With threads > 1, a full buffer is sorted and written by a second thread while the next
- * buffer is read (two buffers). */
+ * the merged events finds every error that jf_input_load finds, with the same message: at
+ * load time, or with defer_rules (when events were spilled and the policy has input rules)
+ * in the evaluator's first pass (rules_pending; see jf_evcursor_check_to and
+ * jf_input_check_rules), which saves a pass over the runs. When every event fits in the
+ * buffer the input is the same as jf_input_load's. With threads > 1, a full buffer is sorted
+ * and written by a second thread while the next buffer is read (two buffers). */
 int jf_input_load_streaming(jf_input *in, const jf_program *p, const char *members_path,
                             const char *events_path, const char *branches_path, uint32_t run_events,
-                            int threads, jf_error *err);
+                            int threads, int defer_rules, jf_error *err);
 /* jf_input_load_rows with the events read as jf_input_load_streaming reads them (run_events
  * 0: JF_RUN_EVENTS). */
 int jf_input_load_rows_streaming(jf_input *in, const jf_program *p, jf_rowsrc *members, jf_rowsrc **events,
@@ -136,6 +140,15 @@ void jf_evcursor_rewind(jf_evcursor *c, uint32_t first);
 /* The events of member m (in->members[m].nevents of them); members must come in ascending
  * order from `first` (skipping some is fine). The array stays valid until the next call. */
 int jf_evcursor_member(jf_evcursor *c, uint32_t m, const jf_event **ev, jf_error *err);
+/* Input rules pending: checks the members from the last one checked up to (not including)
+ * `end`; jf_evcursor_member checks the ones it reads. 0 or -1 on a read error. */
+int jf_evcursor_check_to(jf_evcursor *c, uint32_t end, jf_error *err);
+/* The first input-rule error the cursors found (any order; NULLs skipped): -1 with its
+ * message, 0 when none. */
+int jf_evcursor_rules_error(jf_evcursor *const *cs, uint32_t n, jf_error *err);
+/* Input rules pending: a pass over every member's events checks them: -1 with the first
+ * error's message (as at load time), 0 when none or when nothing is pending. */
+int jf_input_check_rules(const jf_input *in, const jf_program *p, jf_error *err);
 void jf_evcursor_close(jf_evcursor *c);
 /* SHA-256 of what the input says (members, branches, and the events dated before
  * `before` (yyyymmdd) in their evaluation order, voided or cancelled ones marked): the same for

@@ -618,6 +618,11 @@ static int run_step(jf_vm *vm, int step, uint32_t lo, uint32_t hi, rankkey *keys
                                      : scan(vm, m, !p->has_charges, 1) || run_chunk(vm, p->member_chunk, m, NULL, NULL))
                 return -1;
         }
+        /* input rules pending: the members not scored are checked too (the first pass) */
+        if (jf_evcursor_check_to(vm->cur, hi, vm->err)) {
+            vm->failed = 1;
+            return -1;
+        }
         return 0;
     case STEP_RANKS:
     case STEP_TIERS:
@@ -956,13 +961,40 @@ static int crew_for(jf_vm *vm, crew *c)
     return 0;
 }
 
+/* An input whose rules were left to the first pass (jf_input.rules_pending): after the run,
+ * the first error its cursors found; after a failed run, the error of a whole check pass, when
+ * there is one, instead of the run's (an input error comes first, as when checked at load). */
+static int pending_rules(jf_vm *vm, crew *c, int rc)
+{
+    if (!vm->in->rules_pending)
+        return rc;
+    if (rc) {
+        jf_error e = {{0}};
+        if (jf_input_check_rules(vm->in, vm->prog, &e) == 0)
+            return rc;
+        vm->err->msg[0] = '\0';
+        vm->failed = 1;
+        return jf_error_set(vm->err, "%s", e.msg);
+    }
+    jf_evcursor *cs[JF_MAX_JOBS + 1];
+    uint32_t n = 0;
+    cs[n++] = vm->cur;
+    for (uint32_t i = 0; i < c->n; i++)
+        cs[n++] = c->w[i].vm.cur;
+    if (jf_evcursor_rules_error(cs, n, vm->err)) {
+        vm->failed = 1;
+        return -1;
+    }
+    return 0;
+}
+
 int jf_vm_run_seeded(jf_vm *vm, int year)
 {
     vm->ntrace = 0;
     crew c;
     if (crew_for(vm, &c))
-        return -1;
-    int rc = run_year(vm, year, &c);
+        return pending_rules(vm, &c, -1);
+    int rc = pending_rules(vm, &c, run_year(vm, year, &c));
     crew_free(&c);
     return rc;
 }
@@ -976,7 +1008,7 @@ int jf_vm_run(jf_vm *vm, int year)
     vm->ntrace = 0;
     crew c;
     if (crew_for(vm, &c))
-        return -1;
+        return pending_rules(vm, &c, -1);
     /* no history yet; only a policy that reads previous() ever looks at it */
     static const int newrun[] = {STEP_NEWRUN};
     int rc = vm->prog->uses_history ? step_all(vm, &c, newrun, 1, NULL) : 0;
@@ -987,6 +1019,7 @@ int jf_vm_run(jf_vm *vm, int year)
             memcpy(vm->prev_tier, vm->tier, (size_t)in->nmembers * sizeof *vm->tier);
         }
     }
+    rc = pending_rules(vm, &c, rc);
     crew_free(&c);
     return rc;
 }
