@@ -1047,7 +1047,7 @@ static void spill_free(jf_evspill *s)
     free(s);
 }
 
-#define CUR_AHEAD 65536 /* events a cursor reads ahead over all runs (32 to 16384 a run) */
+#define CUR_AHEAD 65536 /* events a cursor reads ahead over all runs (at least 32 a run) */
 
 /* A cursor's place in one run. */
 typedef struct runcur {
@@ -1144,8 +1144,8 @@ int jf_evcursor_open(jf_evcursor **out, const jf_input *in, const jf_program *p,
 #endif
         (void)posix_fadvise(c->fd, 0, 0, POSIX_FADV_RANDOM); /* in the page cache: no read-ahead */
         c->nruns = in->spill->nruns;
-        c->per = c->nruns ? CUR_AHEAD / c->nruns : 16384;
-        c->per = c->per < 32 ? 32 : c->per > 16384 ? 16384 : c->per;
+        c->per = c->nruns ? CUR_AHEAD / c->nruns : CUR_AHEAD;
+        c->per = c->per < 32 ? 32 : c->per;
         c->runs = calloc((size_t)c->nruns + 1, sizeof *c->runs);
         c->ahead = malloc(((size_t)c->nruns * c->per + 1) * sizeof *c->ahead);
         if (!c->runs || !c->ahead) {
