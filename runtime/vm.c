@@ -290,6 +290,67 @@ error:
 #undef CMP
 }
 
+/* Policies with charges: which members some branch charges (role holders) and which totals
+ * the member chunk reads (see jf_vm.holder). -1 when out of memory. */
+static int holders_init(jf_vm *vm)
+{
+    const jf_program *p = vm->prog;
+    const jf_input *in = vm->in;
+    const jf_chunk *ch = &p->chunks[p->member_chunk];
+    uint32_t cap = 0;
+    for (uint32_t off = ch->start; off < ch->start + ch->len;) { /* verified: in bounds */
+        const jf_opinfo *oi = &jf_opinfo_table[p->code[off]];
+        if (oi->operand == JF_A_EVPER)
+            cap++;
+        off += (uint32_t)jf_operand_size(oi->operand);
+    }
+    vm->aggs = malloc(((size_t)cap + 1) * sizeof *vm->aggs);
+    vm->holder = malloc(((size_t)in->nmembers + 1) * sizeof *vm->holder);
+    if (!vm->aggs || !vm->holder)
+        return -1;
+    for (uint32_t off = ch->start; off < ch->start + ch->len;) {
+        uint8_t op = p->code[off];
+        const jf_opinfo *oi = &jf_opinfo_table[op];
+        if (oi->operand == JF_A_EVPER) {
+            uint32_t code = p->code[off + 1] | (uint32_t)p->code[off + 2] << 8;
+            uint32_t per = p->code[off + 3] | (uint32_t)p->code[off + 4] << 8;
+            uint32_t kind = op == JF_OP_OCC ? 0 : op == JF_OP_QSUM ? 1 : 2;
+            uint32_t a = kind << 30 | (per * p->nevents + code);
+            uint32_t i = 0;
+            while (i < vm->naggs && vm->aggs[i] != a)
+                i++;
+            if (i == vm->naggs)
+                vm->aggs[vm->naggs++] = a;
+        }
+        off += (uint32_t)jf_operand_size(oi->operand);
+    }
+    uint32_t nh = 0;
+    for (uint32_t m = 0; m < in->nmembers; m++)
+        vm->holder[m] = -1;
+    for (uint32_t b = 0; b < in->nbranches; b++)
+        for (int r = 0; r < 3; r++) {
+            int32_t t = in->branches[b].role[r];
+            if (t >= 0 && vm->holder[t] < 0)
+                vm->holder[t] = (int32_t)nh++;
+        }
+    vm->held = calloc((size_t)nh * vm->naggs + 1, sizeof *vm->held);
+    return vm->held ? 0 : -1;
+}
+
+/* The totals a role holder's member chunk reads: kept (save) or put back. */
+static void holder_totals(jf_vm *vm, uint32_t m, int save)
+{
+    jf_dec *h = vm->held + (size_t)vm->holder[m] * vm->naggs;
+    for (uint32_t i = 0; i < vm->naggs; i++) {
+        uint32_t kind = vm->aggs[i] >> 30, at = vm->aggs[i] & 0x3fffffffu;
+        jf_dec *t = kind == 0 ? &vm->occ[at] : kind == 1 ? &vm->qsum[at] : &vm->rows[at];
+        if (save)
+            h[i] = *t;
+        else
+            *t = h[i];
+    }
+}
+
 int jf_vm_init(jf_vm *vm, const jf_program *p, const jf_input *in, jf_error *err)
 {
     memset(vm, 0, sizeof *vm);
@@ -328,7 +389,8 @@ int jf_vm_init(jf_vm *vm, const jf_program *p, const jf_input *in, jf_error *err
     }
     vm->nth = calloc(ne, sizeof *vm->nth);
     if (!vm->slots || !vm->prev || !vm->tier || !vm->prev_tier || !vm->rank || !vm->nbranch ||
-        !vm->outcomes || !vm->order || !vm->cand || !vm->occ || !vm->qsum || !vm->rows || !vm->nth) {
+        !vm->outcomes || !vm->order || !vm->cand || !vm->occ || !vm->qsum || !vm->rows || !vm->nth ||
+        (p->has_charges && holders_init(vm))) {
         jf_vm_free(vm);
         return jf_error_set(err, "out of memory");
     }
@@ -356,6 +418,9 @@ void jf_vm_free(jf_vm *vm)
     free(vm->nth);
     free(vm->refs);
     free(vm->trace);
+    free(vm->holder);
+    free(vm->aggs);
+    free(vm->held);
     jf_evcursor_close(vm->cur);
     memset(vm, 0, sizeof *vm);
 }
@@ -608,14 +673,26 @@ static int run_step(jf_vm *vm, int step, uint32_t lo, uint32_t hi, rankkey *keys
             vm->rank[m] = 0;
         }
         return 0;
-    case STEP_CHARGES: /* everyone's charges land before anyone's values are computed */
+    case STEP_CHARGES: /* the charges land before a role holder's values are computed */
     case STEP_VALUES:
+        if (step == STEP_VALUES && p->has_charges) { /* the role holders, every charge in */
+            for (uint32_t m = lo; m < hi; m++)
+                if (in->members[m].scored && vm->holder[m] >= 0) {
+                    holder_totals(vm, m, 0);
+                    if (run_chunk(vm, p->member_chunk, m, NULL, NULL))
+                        return -1;
+                }
+            return 0;
+        }
         jf_evcursor_rewind(vm->cur, lo);
         for (uint32_t m = lo; m < hi; m++) {
             if (!in->members[m].scored)
                 continue;
-            if (step == STEP_CHARGES ? scan(vm, m, 1, 0)
-                                     : scan(vm, m, !p->has_charges, 1) || run_chunk(vm, p->member_chunk, m, NULL, NULL))
+            if (scan(vm, m, 1, 1))
+                return -1;
+            if (p->has_charges && vm->holder[m] >= 0)
+                holder_totals(vm, m, 1); /* its values after every charge (STEP_VALUES) */
+            else if (run_chunk(vm, p->member_chunk, m, NULL, NULL))
                 return -1;
         }
         /* input rules pending: the members not scored are checked too (the first pass) */

@@ -85,6 +85,14 @@ typedef struct jf_vm {
     int failed;             /* a runtime error happened */
     struct jf_evcursor *cur;/* this evaluator's reader of members' events */
     int jobs;               /* threads to evaluate with (set before jf_vm_run; 0 or 1: one) */
+    /* policies with charges: one pass over the events runs the handlers and, for members
+     * nobody charges, the member chunk; a role holder's member chunk waits for every charge,
+     * with the totals it reads kept from that pass (no second pass over the events) */
+    int32_t *holder;        /* per member: its row in held when a branch charges it, else -1 */
+    uint32_t *aggs;         /* the totals the member chunk reads: kind << 30 | index (kind 0
+                               occ, 1 qsum, 2 rows) */
+    uint32_t naggs;         /* how many */
+    jf_dec *held;           /* per role holder: those totals (naggs each) */
 } jf_vm;
 
 int jf_vm_init(jf_vm *vm, const jf_program *p, const jf_input *in, jf_error *err);
