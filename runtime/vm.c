@@ -31,6 +31,7 @@ void jf_vm_clear_history(jf_vm *vm)
         vm->prev[i] = (jf_dec){0, 1};
     for (uint32_t m = 0; m < vm->in->nmembers; m++)
         vm->prev_tier[m] = -1;
+    vm->have_prev = 1; /* the caller seeds some of them next */
 }
 
 static void fill_zero(jf_dec *v, size_t n)
@@ -251,7 +252,7 @@ op_CHARGE: {
 op_HASROLE: *sp++ = (mem->rolemask >> U16(1)) & 1 ? ONE : ZERO; NEXT(3);
 op_STATUS: *sp++ = jf_dec_int(mem->status); NEXT(1);
 op_CATEGORY: *sp++ = jf_dec_int(mem->category); NEXT(1);
-op_PREV: *sp++ = vm->prev[(size_t)m * vm->nslots + U16(1)]; NEXT(3);
+op_PREV: *sp++ = vm->have_prev ? vm->prev[(size_t)m * vm->nslots + U16(1)] : ZERO; NEXT(3);
 op_PREVTIER:
     *sp++ = jf_dec_int(vm->prev_tier[m]);
     if (tr)
@@ -660,8 +661,7 @@ static int run_step(jf_vm *vm, int step, uint32_t lo, uint32_t hi, rankkey *keys
     const jf_program *p = vm->prog;
     const jf_input *in = vm->in;
     switch (step) {
-    case STEP_NEWRUN: /* no history yet (the first touch of these rows is on their thread) */
-        fill_zero(vm->prev + (size_t)lo * vm->nslots, (size_t)(hi - lo) * vm->nslots);
+    case STEP_NEWRUN: /* no history yet: PREV reads 0 until have_prev (prev stays untouched) */
         for (uint32_t m = lo; m < hi; m++)
             vm->prev_tier[m] = -1;
         return 0;
@@ -961,6 +961,7 @@ static int crew_steps(jf_vm *vm, crew *c, const int *steps, int n)
         w->steps = steps;
         w->nsteps = n;
         w->vm.year = vm->year;
+        w->vm.have_prev = vm->have_prev;
         w->vm.failed = 0;
         w->err.msg[0] = '\0';
         w->rc = 0;
@@ -1088,11 +1089,13 @@ int jf_vm_run(jf_vm *vm, int year)
         return pending_rules(vm, &c, -1);
     /* no history yet; only a policy that reads previous() ever looks at it */
     static const int newrun[] = {STEP_NEWRUN};
+    vm->have_prev = 0;
     int rc = vm->prog->uses_history ? step_all(vm, &c, newrun, 1, NULL) : 0;
     for (int y = first; y <= year && rc == 0; y++) {
         rc = run_year(vm, y, &c);
         if (rc == 0 && y < year) {
             memcpy(vm->prev, vm->slots, (size_t)in->nmembers * vm->nslots * sizeof *vm->prev);
+            vm->have_prev = 1;
             memcpy(vm->prev_tier, vm->tier, (size_t)in->nmembers * sizeof *vm->tier);
         }
     }

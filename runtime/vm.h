@@ -60,6 +60,7 @@ typedef struct jf_vm {
     uint32_t nslots;        /* slots per member */
     jf_dec *slots;          /* nmembers × nslots current values */
     jf_dec *prev;           /* nmembers × nslots last year's values (history) */
+    int have_prev;          /* prev holds last year's values; 0: PREV reads 0 (none yet) */
     int32_t *tier;          /* per member: this year's tier */
     int32_t *prev_tier;     /* per member: last year's tier */
     int32_t *rank;          /* per member: rank in branch */
