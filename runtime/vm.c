@@ -1,9 +1,14 @@
 /* vm.c — the evaluator. Dispatch is a computed-goto table generated from the opcode list. */
+#define _DEFAULT_SOURCE /* madvise (MADV_POPULATE_WRITE) */
 #include "vm.h"
 #include "opcodes.h"
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __linux__
+#include <sys/mman.h>
+#endif
 
 /* One highest-per-matter entry of the member being read. */
 typedef struct jf_refmax {
@@ -238,7 +243,8 @@ op_CHARGE: {
     a = *--sp;
     uint32_t role = U16(1), slot = U16(3);
     int32_t t = vm->in->branches[mem->branch].role[role];
-    if (t >= 0 && (uint32_t)t != m && vm->in->members[t].scored) {
+    /* (t past the members: a proxy row of a scored holder, see crew) */
+    if (t >= 0 && (uint32_t)t != m && ((uint32_t)t >= vm->in->nmembers || vm->in->members[t].scored)) {
         jf_dec *dst = &vm->slots[(size_t)t * vm->nslots + slot];
         if (jf_dec_add(*dst, a, dst) != JF_DEC_OK) {
             fail = "arithmetic overflow";
@@ -350,6 +356,21 @@ static void holder_totals(jf_vm *vm, uint32_t m, int save)
         else
             *t = h[i];
     }
+}
+
+/* Memory every member's row will be written to: faulted in by one call rather than a page
+ * fault a page (on the benchmark machine, a VM, a page fault costs about 13 us and a populated
+ * page about 7: bench/profile-vm.md). Best effort: the hint may be refused (before Linux 5.14). */
+static void populate(void *p, size_t n)
+{
+#if defined(__linux__) && defined(MADV_POPULATE_WRITE)
+    uintptr_t a = ((uintptr_t)p + 4095) & ~(uintptr_t)4095, e = ((uintptr_t)p + n) & ~(uintptr_t)4095;
+    if (p && n >= (1u << 20) && e > a)
+        (void)madvise((void *)a, e - a, MADV_POPULATE_WRITE);
+#else
+    (void)p;
+    (void)n;
+#endif
 }
 
 int jf_vm_init(jf_vm *vm, const jf_program *p, const jf_input *in, jf_error *err)
@@ -665,7 +686,8 @@ static int run_step(jf_vm *vm, int step, uint32_t lo, uint32_t hi, rankkey *keys
         for (uint32_t m = lo; m < hi; m++)
             vm->prev_tier[m] = -1;
         return 0;
-    case STEP_NEWYEAR:
+    case STEP_NEWYEAR: /* (each thread faults in its own members' rows) */
+        populate(vm->slots + (size_t)lo * vm->nslots, (size_t)(hi - lo) * vm->nslots * sizeof *vm->slots);
         fill_zero(vm->slots + (size_t)lo * vm->nslots, (size_t)(hi - lo) * vm->nslots);
         memset(vm->outcomes + lo, 0, (size_t)(hi - lo) * sizeof *vm->outcomes);
         for (uint32_t m = lo; m < hi; m++) {
@@ -746,8 +768,7 @@ typedef struct crew {
     int charges_par;    /* the charges pass may run in parallel */
     uint32_t nprox;     /* proxy rows */
     uint32_t *prox;     /* per proxy: the member it stands for */
-    jf_input in_ext;    /* the input with the proxies: members + proxies, remapped roles */
-    jf_member *members; /* in_ext's members (nmembers + nprox) */
+    jf_input in_ext;    /* the input with the proxies: its roles remapped to proxy rows */
     jf_branch *branches;/* in_ext's branches */
 } crew;
 
@@ -774,7 +795,6 @@ static void crew_free(crew *c)
     }
     free(c->w);
     free(c->prox);
-    free(c->members);
     free(c->branches);
     memset(c, 0, sizeof *c);
 }
@@ -833,14 +853,9 @@ static int crew_proxies(jf_vm *vm, crew *c)
             }
         }
     }
-    c->members = malloc(((size_t)n + c->nprox + 1) * sizeof *c->members);
-    if (!c->members) /* the proxies' rows follow the members' in vm->slots (jf_vm_init) */
-        return -1;
-    memcpy(c->members, in->members, (size_t)n * sizeof *c->members);
-    for (uint32_t k = 0; k < c->nprox; k++)
-        c->members[n + k] = in->members[c->prox[k]];
+    /* the proxies' rows follow the members' in vm->slots (jf_vm_init); they have no entry in
+     * members (CHARGE takes a role past the members for a proxy of a scored holder) */
     c->in_ext = *in;
-    c->in_ext.members = c->members;
     c->in_ext.branches = c->branches;
     return 0;
 }
