@@ -1,14 +1,10 @@
 /* vm.c — the evaluator. Dispatch is a computed-goto table generated from the opcode list. */
-#define _DEFAULT_SOURCE /* madvise (MADV_POPULATE_WRITE) */
 #include "vm.h"
 #include "opcodes.h"
+#include "mem.h"
 #include <pthread.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#ifdef __linux__
-#include <sys/mman.h>
-#endif
 
 /* One highest-per-matter entry of the member being read. */
 typedef struct jf_refmax {
@@ -358,21 +354,6 @@ static void holder_totals(jf_vm *vm, uint32_t m, int save)
     }
 }
 
-/* Memory every member's row will be written to: faulted in by one call rather than a page
- * fault a page (on the benchmark machine, a VM, a page fault costs about 13 us and a populated
- * page about 7: bench/profile-vm.md). Best effort: the hint may be refused (before Linux 5.14). */
-static void populate(void *p, size_t n)
-{
-#if defined(__linux__) && defined(MADV_POPULATE_WRITE)
-    uintptr_t a = ((uintptr_t)p + 4095) & ~(uintptr_t)4095, e = ((uintptr_t)p + n) & ~(uintptr_t)4095;
-    if (p && n >= (1u << 20) && e > a)
-        (void)madvise((void *)a, e - a, MADV_POPULATE_WRITE);
-#else
-    (void)p;
-    (void)n;
-#endif
-}
-
 int jf_vm_init(jf_vm *vm, const jf_program *p, const jf_input *in, jf_error *err)
 {
     memset(vm, 0, sizeof *vm);
@@ -687,7 +668,7 @@ static int run_step(jf_vm *vm, int step, uint32_t lo, uint32_t hi, rankkey *keys
             vm->prev_tier[m] = -1;
         return 0;
     case STEP_NEWYEAR: /* (each thread faults in its own members' rows) */
-        populate(vm->slots + (size_t)lo * vm->nslots, (size_t)(hi - lo) * vm->nslots * sizeof *vm->slots);
+        jf_populate(vm->slots + (size_t)lo * vm->nslots, (size_t)(hi - lo) * vm->nslots * sizeof *vm->slots);
         fill_zero(vm->slots + (size_t)lo * vm->nslots, (size_t)(hi - lo) * vm->nslots);
         memset(vm->outcomes + lo, 0, (size_t)(hi - lo) * sizeof *vm->outcomes);
         for (uint32_t m = lo; m < hi; m++) {
