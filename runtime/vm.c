@@ -1013,15 +1013,31 @@ static int run_year(jf_vm *vm, int year, crew *c)
         vm->failed = 1;
         return jf_error_set(vm->err, "out of memory");
     }
-    static const int first[] = {STEP_NEWYEAR, STEP_CHARGES}, mid[] = {STEP_VALUES, STEP_RANKS},
-                     last[] = {STEP_RANKED, STEP_TIERS, STEP_FINAL};
-    int rc = step_all(vm, c, first, p->has_charges ? 2 : 1, keys); /* proxies added after */
+    /* The steps in order; a thread of the crew runs a group of them over its range without
+     * waiting for the others, so a group ends only where a step needs other ranges' results:
+     * after the charges (they land in other ranges' holders; proxies are added after), and
+     * around the policy's rank() values (one thread over every member's values). */
+    int steps[8], n = 0, rc = 0;
+    steps[n++] = STEP_NEWYEAR;
+    if (p->has_charges) {
+        steps[n++] = STEP_CHARGES;
+        rc = step_all(vm, c, steps, n, keys);
+        n = 0;
+    }
+    steps[n++] = STEP_VALUES;
+    steps[n++] = STEP_RANKS;
+    if (p->nranks) {
+        if (rc == 0)
+            rc = step_all(vm, c, steps, n, keys);
+        n = 0;
+        if (rc == 0)
+            rc = policy_ranks(vm, keys);
+    }
+    steps[n++] = STEP_RANKED;
+    steps[n++] = STEP_TIERS;
+    steps[n++] = STEP_FINAL;
     if (rc == 0)
-        rc = step_all(vm, c, mid, 2, keys);
-    if (rc == 0) /* organisation ranks need every member's values: one thread, after the rest */
-        rc = policy_ranks(vm, keys);
-    if (rc == 0)
-        rc = step_all(vm, c, last, 3, keys);
+        rc = step_all(vm, c, steps, n, keys);
     free(keys);
     return rc;
 }
