@@ -397,11 +397,7 @@ int jf_vm_init(jf_vm *vm, const jf_program *p, const jf_input *in, jf_error *err
         jf_vm_free(vm);
         return jf_error_set(err, "out of memory");
     }
-    if (jf_evcursor_open(&vm->cur, in, p, 0, err)) {
-        jf_vm_free(vm);
-        return -1;
-    }
-    return 0;
+    return 0; /* (the reader of events is opened by the first pass that reads them) */
 }
 
 void jf_vm_free(jf_vm *vm)
@@ -687,6 +683,12 @@ static int run_step(jf_vm *vm, int step, uint32_t lo, uint32_t hi, rankkey *keys
                 }
             return 0;
         }
+        /* the reader, opened here the first time: on the worker's own thread (each opening
+         * searches every run for the range's first member) */
+        if (!vm->cur && jf_evcursor_open(&vm->cur, vm->in, p, lo, vm->err)) {
+            vm->failed = 1;
+            return -1;
+        }
         jf_evcursor_rewind(vm->cur, lo);
         for (uint32_t m = lo; m < hi; m++) {
             if (!in->members[m].scored)
@@ -907,8 +909,7 @@ static int crew_init(jf_vm *vm, crew *c)
         w->vm.rows = calloc(ne * JF_PERIODS, sizeof *w->vm.rows);
         w->vm.nth = calloc(ne, sizeof *w->vm.nth);
         w->keys = malloc(((size_t)(w->hi - w->lo) + 1) * sizeof *w->keys);
-        if (!w->vm.occ || !w->vm.qsum || !w->vm.rows || !w->vm.nth || !w->keys ||
-            jf_evcursor_open(&w->vm.cur, in, p, w->lo, vm->err)) {
+        if (!w->vm.occ || !w->vm.qsum || !w->vm.rows || !w->vm.nth || !w->keys) {
             crew_free(c);
             vm->failed = 1;
             return jf_error_set(vm->err, "out of memory");
