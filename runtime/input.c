@@ -1076,9 +1076,9 @@ static void spill_free(jf_evspill *s)
     free(s);
 }
 
-#define CUR_AHEAD 65536 /* events a cursor reads ahead over all runs at most (32 to 1024 a
-                          run: a pread of a few events costs a syscall each; few runs, little
-                          memory touched, so that memory stays flat as the runs grow) */
+#define CUR_AHEAD 32768 /* events a cursor reads ahead over all its runs (1.5 MiB whatever
+                          their number, so that memory stays flat as the runs grow), at least
+                          32 a run: a pread of a few events costs a syscall each */
 
 /* A cursor's place in one run. */
 typedef struct runcur {
@@ -1175,8 +1175,8 @@ int jf_evcursor_open(jf_evcursor **out, const jf_input *in, const jf_program *p,
 #endif
         (void)posix_fadvise(c->fd, 0, 0, POSIX_FADV_RANDOM); /* in the page cache: no read-ahead */
         c->nruns = in->spill->nruns;
-        c->per = c->nruns ? CUR_AHEAD / c->nruns : 1024;
-        c->per = c->per < 32 ? 32 : c->per > 1024 ? 1024 : c->per;
+        c->per = c->nruns ? CUR_AHEAD / c->nruns : CUR_AHEAD;
+        c->per = c->per < 32 ? 32 : c->per;
         c->runs = calloc((size_t)c->nruns + 1, sizeof *c->runs);
         c->ahead = malloc(((size_t)c->nruns * c->per + 1) * sizeof *c->ahead);
         if (!c->runs || !c->ahead) {
