@@ -1319,38 +1319,16 @@ int jf_input_check_rules(const jf_input *in, const jf_program *p, jf_error *err)
     return rc;
 }
 
-/* After the last run: one pass over the merged events finds each member's events, the
- * earliest year and the first input-rule error. */
-static int validate_spilled(jf_input *in, const jf_program *p, jf_error *err)
+/* Each member's first event in member order (events sorted, or merged from the runs) from
+ * the counts taken while reading, and the earliest year of any event. */
+static void event_index(jf_input *in, int32_t min_date)
 {
-    jf_evcursor *c;
-    if (jf_evcursor_open(&c, in, p, 0, err))
-        return -1;
-    rulerr best;
-    memset(&best, 0, sizeof best);
     uint32_t at = 0;
-    int rc = 0;
-    for (uint32_t i = 0; i < in->nmembers && rc == 0; i++) {
-        uint32_t n;
-        if ((rc = cursor_fill(c, i, &n, err)) != 0)
-            break;
-        jf_member *m = &in->members[i];
-        m->first_event = at;
-        m->nevents = n;
-        at += n;
-        if (n == 0)
-            continue;
-        int y = c->block[0].date / 10000;
-        if (!in->min_year || y < in->min_year)
-            in->min_year = y;
-        block_rules(in, p, c->block, n, &best);
+    for (uint32_t i = 0; i < in->nmembers; i++) {
+        in->members[i].first_event = at;
+        at += in->members[i].nevents;
     }
-    jf_evcursor_close(c);
-    if (rc == 0 && at != in->nevents)
-        rc = jf_error_set(err, "the temp file of events changed while it was read");
-    if (rc == 0 && best.kind)
-        rc = jf_error_set(err, "%s", best.err.msg);
-    return rc;
+    in->min_year = min_date / 10000;
 }
 
 /* Reads, checks and sorts the events. With run_cap (> 0), at most run_cap events are held:
@@ -1537,7 +1515,7 @@ static int load_events(jf_input *in, const jf_program *p, jf_rowsrc **srcs, int 
             break;
         }
         in->nevents++;
-        in->members[m].nevents++; /* (counted again after sorting when nothing was spilled) */
+        in->members[m].nevents++;
         if (!min_date || d < min_date)
             min_date = d;
     }
@@ -1558,21 +1536,15 @@ static int load_events(jf_input *in, const jf_program *p, jf_rowsrc **srcs, int 
         in->nevents = (uint32_t)in->spill->total;
         if (fflush(in->spill->file))
             return jf_error_set(err, "cannot write the temp file of events: %s", strerror(errno));
-        int rules = p->nuniques > 0 || p->ncancels > 0;
-        if (rules && !defer)
-            return validate_spilled(in, p, err);
-        /* no input rules, or the evaluator's first pass over the merged runs checks them
-         * (rules_pending): here only what the check pass sets, from the counts taken while
-         * reading */
-        uint64_t at = 0;
-        for (uint32_t i = 0; i < in->nmembers; i++) {
-            in->members[i].first_event = (uint32_t)at;
-            at += in->members[i].nevents;
+        event_index(in, min_date);
+        /* the input rules need each member's events together: a pass over the merged runs,
+         * here, or (defer) the evaluator's first pass (rules_pending) */
+        in->rules_pending = p->nuniques > 0 || p->ncancels > 0;
+        if (in->rules_pending && !defer) {
+            int rc = jf_input_check_rules(in, p, err);
+            in->rules_pending = 0;
+            return rc;
         }
-        if (at != in->nevents)
-            return jf_error_set(err, "events counted twice while reading"); /* cannot happen */
-        in->min_year = min_date / 10000;
-        in->rules_pending = rules;
         return 0;
     }
     sortbuf sb;
@@ -1588,17 +1560,7 @@ static int load_events(jf_input *in, const jf_program *p, jf_rowsrc **srcs, int 
         sb.tmp = NULL;
     }
     sortbuf_free(&sb);
-    for (uint32_t i = 0; i < in->nmembers; i++)
-        in->members[i].nevents = 0;
-    for (uint32_t i = 0; i < in->nevents; i++) {
-        jf_member *m = &in->members[in->events[i].member];
-        if (m->nevents == 0)
-            m->first_event = i;
-        m->nevents++;
-        int y = in->events[i].date / 10000;
-        if (!in->min_year || y < in->min_year)
-            in->min_year = y;
-    }
+    event_index(in, min_date);
     return input_rules(in, p, err);
 }
 

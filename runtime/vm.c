@@ -300,18 +300,12 @@ static int holders_init(jf_vm *vm)
     const jf_program *p = vm->prog;
     const jf_input *in = vm->in;
     const jf_chunk *ch = &p->chunks[p->member_chunk];
-    uint32_t cap = 0;
-    for (uint32_t off = ch->start; off < ch->start + ch->len;) { /* verified: in bounds */
-        const jf_opinfo *oi = &jf_opinfo_table[p->code[off]];
-        if (oi->operand == JF_A_EVPER)
-            cap++;
-        off += (uint32_t)jf_operand_size(oi->operand);
-    }
-    vm->aggs = malloc(((size_t)cap + 1) * sizeof *vm->aggs);
+    /* (at most one total per instruction that reads one) */
+    vm->aggs = malloc(((size_t)ch->len / (size_t)jf_operand_size(JF_A_EVPER) + 1) * sizeof *vm->aggs);
     vm->holder = malloc(((size_t)in->nmembers + 1) * sizeof *vm->holder);
     if (!vm->aggs || !vm->holder)
         return -1;
-    for (uint32_t off = ch->start; off < ch->start + ch->len;) {
+    for (uint32_t off = ch->start; off < ch->start + ch->len;) { /* verified: in bounds */
         uint8_t op = p->code[off];
         const jf_opinfo *oi = &jf_opinfo_table[op];
         if (oi->operand == JF_A_EVPER) {
