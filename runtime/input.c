@@ -1257,6 +1257,22 @@ static int cursor_fill(jf_evcursor *c, uint32_t m, uint32_t *n, jf_error *err)
     return 0;
 }
 
+/* Gathers member m's events into c->block and marks the cancelled ones; with input rules
+ * pending, checks them the first time m comes by (members from c->checked on). */
+static int cursor_block(jf_evcursor *c, uint32_t m, jf_error *err)
+{
+    uint32_t n = 0;
+    if (cursor_fill(c, m, &n, err))
+        return -1;
+    if (n != c->in->members[m].nevents)
+        return jf_error_set(err, "the temp file of events changed while it was read");
+    int check = c->in->rules_pending && c->checked == m;
+    block_rules(c->in, c->p, c->block, n, check ? &c->best : NULL);
+    if (check)
+        c->checked = m + 1;
+    return 0;
+}
+
 int jf_evcursor_member(jf_evcursor *c, uint32_t m, const jf_event **ev, jf_error *err)
 {
     const jf_input *in = c->in;
@@ -1264,18 +1280,8 @@ int jf_evcursor_member(jf_evcursor *c, uint32_t m, const jf_event **ev, jf_error
         *ev = in->events ? in->events + in->members[m].first_event : NULL;
         return 0;
     }
-    if (in->rules_pending && jf_evcursor_check_to(c, m, err))
+    if (jf_evcursor_check_to(c, m, err) || cursor_block(c, m, err))
         return -1;
-    uint32_t n;
-    if (cursor_fill(c, m, &n, err))
-        return -1;
-    if (n != in->members[m].nevents)
-        return jf_error_set(err, "the temp file of events changed while it was read");
-    /* marks the cancelled events; checks the input rules the first time m comes by */
-    int check = in->rules_pending && c->checked == m;
-    block_rules(in, c->p, c->block, n, check ? &c->best : NULL);
-    if (check)
-        c->checked = m + 1;
     *ev = c->block;
     return 0;
 }
@@ -1284,15 +1290,9 @@ int jf_evcursor_check_to(jf_evcursor *c, uint32_t end, jf_error *err)
 {
     if (!c || !c->in->spill || !c->in->rules_pending)
         return 0;
-    while (c->checked < end) {
-        uint32_t n, m = c->checked;
-        if (cursor_fill(c, m, &n, err))
+    while (c->checked < end)
+        if (cursor_block(c, c->checked, err))
             return -1;
-        if (n != c->in->members[m].nevents)
-            return jf_error_set(err, "the temp file of events changed while it was read");
-        block_rules(c->in, c->p, c->block, n, &c->best);
-        c->checked = m + 1;
-    }
     return 0;
 }
 
