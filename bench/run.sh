@@ -11,8 +11,9 @@
 #   - --jobs 2              the same run with --jobs 2 (two threads over branch ranges): its
 #                           output compared byte for byte with --jobs 1's, the ratio is
 #                           --jobs 1's wall time ÷ --jobs 2's (end to end), and the evaluate
-#                           stage alone from --stats (median of 3 runs each, 1 when a run
-#                           takes 5 s or more): evaluate ns at --jobs 1 ÷ at --jobs 2
+#                           stage alone from --stats (--jobs 1 and --jobs 2 interleaved, the
+#                           median of 7 runs each, of 3 when a run takes 1 s or more, 1 at 5 s
+#                           or more): evaluate ns at --jobs 1 ÷ at --jobs 2
 #   - compile               jifen compile rulesets/S.jf -o S.jfc
 #   - SQLite                jifen db init / db policy (untimed), jifen import, jifen eval
 #   - baselines             whichever of these exist in bench/baselines/:
@@ -251,24 +252,33 @@ note_cmds() {
 
 # ---- the stages ------------------------------------------------------------------------------------
 
-# eval_ns K CMD...: runs the command (a jifen run with --stats) K times; sets E_NS and E_CPU to
-# the median evaluate-stage wall and CPU (all threads) times in ns from --stats ("stats: read N
-# ns, evaluate N ns, write N ns; cpu: read N ns, evaluate N ns, write N ns"), 0 when none
-eval_ns() {
+# eval_pair K CMD...: runs the command (a jifen run with --stats) and the same command with
+# --jobs 2 one after the other, K times each, interleaved (a slow spell of the machine then falls on
+# both alike); sets E1_NS and E1_CPU (one job) and E2_NS and E2_CPU (two) to the median
+# evaluate-stage wall and CPU (all threads) times in ns from --stats ("stats: read N ns, evaluate
+# N ns, write N ns; cpu: read N ns, evaluate N ns, write N ns"), 0 when none
+eval_pair() {
     _en_k=$1
     shift
-    : >"$TMP/evals"
-    : >"$TMP/evcpu"
+    : >"$TMP/evals1"
+    : >"$TMP/evcpu1"
+    : >"$TMP/evals2"
+    : >"$TMP/evcpu2"
     _en_i=0
     while [ "$_en_i" -lt "$_en_k" ]; do
-        "$@" >/dev/null 2>"$TMP/stats.err"
-        sed -n 's/^stats: read [0-9]* ns, evaluate \([0-9]*\) ns.*/\1/p' "$TMP/stats.err" >>"$TMP/evals"
-        sed -n 's/^stats: .*; cpu: read [0-9]* ns, evaluate \([0-9]*\) ns.*/\1/p' "$TMP/stats.err" >>"$TMP/evcpu"
+        for _en_j in 1 2; do
+            "$@" --jobs "$_en_j" >/dev/null 2>"$TMP/stats.err"
+            sed -n 's/^stats: read [0-9]* ns, evaluate \([0-9]*\) ns.*/\1/p' "$TMP/stats.err" >>"$TMP/evals$_en_j"
+            sed -n 's/^stats: .*; cpu: read [0-9]* ns, evaluate \([0-9]*\) ns.*/\1/p' "$TMP/stats.err" >>"$TMP/evcpu$_en_j"
+        done
         _en_i=$((_en_i + 1))
     done
-    E_NS=$(sort -n "$TMP/evals" | sed -n "$(((_en_k + 1) / 2))p")
-    E_CPU=$(sort -n "$TMP/evcpu" | sed -n "$(((_en_k + 1) / 2))p")
-    : "${E_NS:=0}" "${E_CPU:=0}"
+    _en_m=$(((_en_k + 1) / 2))
+    E1_NS=$(sort -n "$TMP/evals1" | sed -n "${_en_m}p")
+    E1_CPU=$(sort -n "$TMP/evcpu1" | sed -n "${_en_m}p")
+    E2_NS=$(sort -n "$TMP/evals2" | sed -n "${_en_m}p")
+    E2_CPU=$(sort -n "$TMP/evcpu2" | sed -n "${_en_m}p")
+    : "${E1_NS:=0}" "${E1_CPU:=0}" "${E2_NS:=0}" "${E2_CPU:=0}"
 }
 
 fresh_db() {
@@ -334,17 +344,15 @@ jifen_stages() {
         --events "$D/events.csv" --branches "$D/branches.csv" --year "$YEAR" --format csv --jobs 2; then
         _js_same="output identical to --jobs 1's"
         cmp -s "$TMP/out/$S.$N.jobs2" "$_js_ref" || _js_same="**output differs from --jobs 1's**"
-        _js_k=3
+        _js_k=7
+        [ "$_js_j1us" -ge 1000000 ] && _js_k=3
         [ "$_js_j1us" -ge 5000000 ] && _js_k=1
-        eval_ns "$_js_k" "$JIFEN" run "rulesets/$S.jf" --members "$D/members.csv" --events "$D/events.csv" \
+        eval_pair "$_js_k" "$JIFEN" run "rulesets/$S.jf" --members "$D/members.csv" --events "$D/events.csv" \
             --branches "$D/branches.csv" --year "$YEAR" --format csv --stats
-        _js_e1=$E_NS _js_c1=$E_CPU
-        eval_ns "$_js_k" "$JIFEN" run "rulesets/$S.jf" --members "$D/members.csv" --events "$D/events.csv" \
-            --branches "$D/branches.csv" --year "$YEAR" --format csv --stats --jobs 2
-        _js_e2=$E_NS _js_c2=$E_CPU
+        _js_e1=$E1_NS _js_c1=$E1_CPU _js_e2=$E2_NS _js_c2=$E2_CPU
         _js_eval="evaluate stage: no --stats"
         [ "$_js_e1" -gt 0 ] && [ "$_js_e2" -gt 0 ] &&
-            _js_eval="evaluate stage $((_js_e1 / 1000000)) ms → $((_js_e2 / 1000000)) ms: **$(ratio "$_js_e1" "$_js_e2")×** (median of $_js_k; its CPU, all threads: $((_js_c1 / 1000000)) ms → $((_js_c2 / 1000000)) ms)"
+            _js_eval="evaluate stage $((_js_e1 / 1000000)) ms → $((_js_e2 / 1000000)) ms: **$(ratio "$_js_e1" "$_js_e2")×** (median of $_js_k each, interleaved; its CPU, all threads: $((_js_c1 / 1000000)) ms → $((_js_c2 / 1000000)) ms)"
         row "$S" "$N" "$EV" "jifen run --jobs 2" "$M_US" "$M_KB" "$(evps "$EV" "$M_US")" "$(ratio "$_js_j1us" "$M_US")" \
             "$_js_same; end to end $(ratio "$_js_j1us" "$M_US")× --jobs 1; $_js_eval"
     else

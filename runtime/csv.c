@@ -11,6 +11,7 @@
  * (a NUL on each delimiter; only a quoted field with "" escapes moves bytes).
  */
 #include "csv.h"
+#include "mem.h"
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -263,7 +264,7 @@ int jf_csv_open_file(jf_csv **out, const char *path, jf_error *err)
             cap = (size_t)st.st_size + 1;
     }
     char *nm = copy_name(path);
-    unsigned char *data = malloc(cap + 1); /* +1 for the sentinel */
+    unsigned char *data = jf_alloc_big(cap + 1); /* +1 for the sentinel */
     if (!nm || !data) {
         free(nm);
         free(data);

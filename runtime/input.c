@@ -1,6 +1,7 @@
 /* input.c — reading members, branches and events per the data contract. */
 #include "input.h"
 #include "csv.h"
+#include "mem.h"
 #include "sha256.h"
 #include <errno.h>
 #include <fcntl.h>
@@ -373,7 +374,8 @@ typedef struct rawbranch {
 static int load_members(jf_input *in, const jf_program *p, jf_rowsrc *src, jf_error *err)
 {
     int rc = 0;
-    uint32_t cap = 0;
+    uint32_t cap = 0, file = 0; /* the name of the source, pooled once (all its rows share it) */
+    const char *file_of = NULL; /* the source name file was pooled from */
     int fail = 0;
     jf_csv_field f[6];
     int r;
@@ -414,7 +416,11 @@ static int load_members(jf_input *in, const jf_program *p, jf_rowsrc *src, jf_er
         m->line = (uint32_t)line;
         m->id = pool_add(in, id.ptr, id.len, &fail);
         m->name = pool_add(in, f[1].ptr, f[1].len, &fail);
-        m->file = pool_add(in, path, strlen(path), &fail);
+        if (path != file_of) {
+            file_of = path;
+            file = pool_add(in, path, strlen(path), &fail);
+        }
+        m->file = file;
         m->branch_id = pool_add(in, br.ptr, br.len, &fail);
         m->category_s = pool_add(in, cat.ptr, cat.len, &fail);
         m->roles = pool_add(in, roles.ptr, roles.len, &fail);
@@ -675,7 +681,7 @@ static int grow(void **p, size_t *cap, size_t n, size_t sz)
 {
     if (*cap >= n)
         return 0;
-    void *q = malloc(n * sz);
+    void *q = jf_alloc_big(n * sz);
     if (!q)
         return -1;
     free(*p);
@@ -1043,7 +1049,7 @@ static int spiller_hand(spiller *sp, jf_input *in, uint32_t run_cap, jf_error *e
     if (spill_open(in, err) || spiller_wait(sp, err))
         return -1;
     if (!sp->buf)
-        sp->buf = malloc((size_t)run_cap * sizeof *sp->buf);
+        sp->buf = jf_alloc_big((size_t)run_cap * sizeof *sp->buf);
     if (!sp->buf)
         return spill_run(in, err);
     jf_event *full = in->events;
@@ -1178,7 +1184,7 @@ int jf_evcursor_open(jf_evcursor **out, const jf_input *in, const jf_program *p,
         c->per = c->nruns ? CUR_AHEAD / c->nruns : CUR_AHEAD;
         c->per = c->per < 32 ? 32 : c->per;
         c->runs = calloc((size_t)c->nruns + 1, sizeof *c->runs);
-        c->ahead = malloc(((size_t)c->nruns * c->per + 1) * sizeof *c->ahead);
+        c->ahead = jf_alloc_big(((size_t)c->nruns * c->per + 1) * sizeof *c->ahead);
         if (!c->runs || !c->ahead) {
             jf_evcursor_close(c);
             return jf_error_set(err, "out of memory");
@@ -1451,9 +1457,16 @@ static int load_events(jf_input *in, const jf_program *p, jf_rowsrc **srcs, int 
                 break;
             }
             cap = cap ? cap * 2 : 1024;
-            if (run_cap && cap > run_cap)
+            /* past its first 1,024 events, a run buffer is allocated whole (in huge pages when
+             * it takes 1 MiB or more, mem.h) */
+            if (run_cap && (cap > run_cap || cap > 1024))
                 cap = run_cap;
-            jf_event *e = realloc(in->events, (size_t)cap * sizeof *e);
+            jf_event *e = cap == run_cap ? jf_alloc_big((size_t)cap * sizeof *e) : realloc(in->events, (size_t)cap * sizeof *e);
+            if (e && cap == run_cap) {
+                if (in->nevents)
+                    memcpy(e, in->events, (size_t)in->nevents * sizeof *e);
+                free(in->events);
+            }
             if (!e) {
                 rc = jf_error_set(err, "%s: out of memory", path);
                 break;

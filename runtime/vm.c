@@ -360,10 +360,8 @@ int jf_vm_init(jf_vm *vm, const jf_program *p, const jf_input *in, jf_error *err
     if (nm + (size_t)in->nbranches * 3 > SIZE_MAX / vm->nslots / sizeof(jf_dec) / 2)
         return jf_error_set(err, "too many members for memory");
     /* after the members' rows, room for the proxies of the evaluation threads (see crew) */
-    vm->slots = calloc((nm + (size_t)in->nbranches * 3) * vm->nslots, sizeof *vm->slots);
-    vm->prev = calloc(nm * vm->nslots, sizeof *vm->prev);
-    /* (no MADV_HUGEPAGE hint here: on the benchmark machine, a VM, faulting in fresh 2 MiB
-     * pages made a 10^7-event run 15-25 % slower, bench/profile-vm.md) */
+    vm->slots = jf_calloc_big((nm + (size_t)in->nbranches * 3) * vm->nslots * sizeof *vm->slots, &vm->slots_mem);
+    vm->prev = jf_calloc_big(nm * vm->nslots * sizeof *vm->prev, &vm->prev_mem);
     vm->tier = calloc(nm, sizeof *vm->tier);
     vm->prev_tier = calloc(nm, sizeof *vm->prev_tier);
     vm->rank = calloc(nm, sizeof *vm->rank);
@@ -396,8 +394,8 @@ int jf_vm_init(jf_vm *vm, const jf_program *p, const jf_input *in, jf_error *err
 
 void jf_vm_free(jf_vm *vm)
 {
-    free(vm->slots);
-    free(vm->prev);
+    free(vm->slots_mem);
+    free(vm->prev_mem);
     free(vm->tier);
     free(vm->prev_tier);
     free(vm->rank);
@@ -998,7 +996,9 @@ static int step_all(jf_vm *vm, crew *c, const int *steps, int n, rankkey *keys)
     return 0;
 }
 
-static int run_year(jf_vm *vm, int year, crew *c)
+/* Evaluates one year; newrun: the first year of a run of a policy that reads previous() (its
+ * threads then first mark their members as having no history, in the same group of steps). */
+static int run_year(jf_vm *vm, int year, crew *c, int newrun)
 {
     const jf_program *p = vm->prog;
     const jf_input *in = vm->in;
@@ -1012,7 +1012,9 @@ static int run_year(jf_vm *vm, int year, crew *c)
      * waiting for the others, so a group ends only where a step needs other ranges' results:
      * after the charges (they land in other ranges' holders; proxies are added after), and
      * around the policy's rank() values (one thread over every member's values). */
-    int steps[8], n = 0, rc = 0;
+    int steps[9], n = 0, rc = 0;
+    if (newrun)
+        steps[n++] = STEP_NEWRUN;
     steps[n++] = STEP_NEWYEAR;
     if (p->has_charges) {
         steps[n++] = STEP_CHARGES;
@@ -1079,7 +1081,7 @@ int jf_vm_run_seeded(jf_vm *vm, int year)
     crew c;
     if (crew_for(vm, &c))
         return pending_rules(vm, &c, -1);
-    int rc = pending_rules(vm, &c, run_year(vm, year, &c));
+    int rc = pending_rules(vm, &c, run_year(vm, year, &c, 0));
     crew_free(&c);
     return rc;
 }
@@ -1095,11 +1097,10 @@ int jf_vm_run(jf_vm *vm, int year)
     if (crew_for(vm, &c))
         return pending_rules(vm, &c, -1);
     /* no history yet; only a policy that reads previous() ever looks at it */
-    static const int newrun[] = {STEP_NEWRUN};
     vm->have_prev = 0;
-    int rc = vm->prog->uses_history ? step_all(vm, &c, newrun, 1, NULL) : 0;
+    int rc = 0;
     for (int y = first; y <= year && rc == 0; y++) {
-        rc = run_year(vm, y, &c);
+        rc = run_year(vm, y, &c, y == first && vm->prog->uses_history);
         if (rc == 0 && y < year) {
             memcpy(vm->prev, vm->slots, (size_t)in->nmembers * vm->nslots * sizeof *vm->prev);
             vm->have_prev = 1;

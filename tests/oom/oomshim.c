@@ -2,8 +2,8 @@
  * build-oom/jifen by tests/oom/run.sh, never into bin/jifen).
  *
  * The jifen objects are linked with -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,
- * --wrap=strdup: every allocation jifen's own code makes (and the flex/bison tables' and the
- * arena's, which are compiled in) goes through the __wrap_ functions below. SQLite, a shared
+ * --wrap=strdup,--wrap=aligned_alloc: every allocation jifen's own code makes (and the
+ * flex/bison tables' and the arena's, which are compiled in) goes through the __wrap_ functions below. SQLite, a shared
  * library, is given the same counter through sqlite3_config(SQLITE_CONFIG_MALLOC) before it
  * initialises, so its allocations can fail too.
  *
@@ -27,6 +27,7 @@ void *__real_malloc(size_t n);
 void *__real_calloc(size_t n, size_t size);
 void *__real_realloc(void *p, size_t n);
 char *__real_strdup(const char *s);
+void *__real_aligned_alloc(size_t align, size_t n);
 
 static unsigned long oom_count; /* allocations so far */
 static unsigned long oom_fail;  /* the one to fail (0: none) */
@@ -66,6 +67,11 @@ void *__wrap_realloc(void *p, size_t n)
 char *__wrap_strdup(const char *s)
 {
     return oom_hit() ? NULL : __real_strdup(s);
+}
+
+void *__wrap_aligned_alloc(size_t align, size_t n)
+{
+    return oom_hit() ? NULL : __real_aligned_alloc(align, n);
 }
 
 /* SQLite's allocator: a 16-byte header keeps the size (xSize needs it). */
