@@ -2,6 +2,7 @@
 #include "vm.h"
 #include "opcodes.h"
 #include "mem.h"
+#include "cpu.h"
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -756,6 +757,13 @@ static void *worker_main(void *arg)
     return NULL;
 }
 
+/* A worker on a thread of its own: started on another CPU than its creator's, then free. */
+static void *worker_thread(void *arg)
+{
+    jf_thread_float();
+    return worker_main(arg);
+}
+
 static void crew_free(crew *c)
 {
     for (uint32_t i = 0; c->w && i < c->n; i++) {
@@ -955,7 +963,7 @@ static int crew_steps(jf_vm *vm, crew *c, const int *steps, int n)
         w->err.msg[0] = '\0';
         w->rc = 0;
         w->failed_at = n;
-        started[i] = i > 0 && pthread_create(&th[i], NULL, worker_main, w) == 0;
+        started[i] = i > 0 && jf_thread_start(&th[i], worker_thread, w, i) == 0;
     }
     worker_main(&c->w[0]);
     for (uint32_t i = 1; i < c->n; i++) {
