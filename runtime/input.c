@@ -2,6 +2,7 @@
 #include "input.h"
 #include "csv.h"
 #include "mem.h"
+#include "cpu.h"
 #include "sha256.h"
 #include <errno.h>
 #include <fcntl.h>
@@ -1025,6 +1026,7 @@ typedef struct spiller {
 static void *spiller_main(void *arg)
 {
     spiller *sp = arg;
+    jf_thread_float(); /* (started on another CPU: see cpu.h) */
     sp->rc = spill_write(sp->in, sp->buf, sp->n, &sp->err);
     return NULL;
 }
@@ -1060,7 +1062,7 @@ static int spiller_hand(spiller *sp, jf_input *in, uint32_t run_cap, jf_error *e
     sp->rc = 0;
     sp->err.msg[0] = '\0';
     in->nevents = 0;
-    if (pthread_create(&sp->th, NULL, spiller_main, sp) == 0) {
+    if (jf_thread_start(&sp->th, spiller_main, sp, 1) == 0) {
         sp->running = 1;
         return 0;
     }
