@@ -252,7 +252,7 @@ int jf_cmd_import(int argc, char **argv)
         return fail(&s, &err);
     }
     jf_import_report rep;
-    int rc = jf_store_import(&s, &p.prog, o.members, o.events, o.branches, &rep, &err);
+    int rc = jf_store_import(&s, &p.prog, p.hash, o.members, o.events, o.branches, &rep, &err);
     policy_free(&p);
     if (rc)
         return fail(&s, &err);

@@ -1324,8 +1324,24 @@ static int stage_file(jf_store *s, int table, const char *path, int64_t batch, i
     return rc;
 }
 
-int jf_store_import(jf_store *s, const jf_program *policy, const char *members, const char *events,
-                    const char *branches, jf_import_report *rep, jf_error *err)
+/* The store's mark 'checked' (table meta): "HASH BATCH checks-1", the ledger up to batch BATCH
+ * passed every input check of the policy whose source has SHA-256 HASH. Only an import writes
+ * members, branches, events and batches, and each import sets the mark (or clears it) in its
+ * transaction: a mark naming the last batch speaks for the ledger as it stands. The suffix
+ * names the checks themselves: a jifen whose input checks differ uses another one, and an older
+ * mark then means nothing. */
+#define CHECKED_SUFFIX "checks-1"
+
+static int text_row(void *ctx, int n, const char *const *cols)
+{
+    char *out = ctx; /* 128 bytes */
+    (void)n;
+    snprintf(out, 128, "%s", cols[0] ? cols[0] : "");
+    return 1;
+}
+
+int jf_store_import(jf_store *s, const jf_program *policy, const char *policy_hash, const char *members,
+                    const char *events, const char *branches, jf_import_report *rep, jf_error *err)
 {
     memset(rep, 0, sizeof *rep);
     if (!members && !events && !branches)
@@ -1343,9 +1359,16 @@ int jf_store_import(jf_store *s, const jf_program *policy, const char *members, 
         return sql_error(s, err, "cannot set up the import");
     int rc = jf_store_begin(s, err);
     const char *p[] = {now};
-    int64_t held = 0; /* events in the ledger before this batch */
+    int64_t held = 0, last = 0; /* events in the ledger before this batch; the last batch */
+    char mark[128] = "", want[128] = "";
     if (rc == 0)
         rc = jf_store_query(s, "SELECT ifnull(max(id), 0) FROM events", NULL, 0, count_row, &held, err);
+    if (rc == 0)
+        rc = jf_store_query(s, "SELECT ifnull(max(id), 0) FROM batches", NULL, 0, count_row, &last, err);
+    if (rc == 0)
+        rc = jf_store_query(s, "SELECT value FROM meta WHERE key = 'checked'", NULL, 0, text_row, mark, err);
+    if (policy_hash)
+        snprintf(want, sizeof want, "%s %lld " CHECKED_SUFFIX, policy_hash, (long long)last);
     if (rc == 0)
         rc = jf_store_exec(s, "INSERT INTO batches(imported_at) VALUES(?)", p, 1, &rep->batch, err);
     if (rc == 0 && members)
@@ -1353,11 +1376,21 @@ int jf_store_import(jf_store *s, const jf_program *policy, const char *members, 
     if (rc == 0 && branches)
         rc = stage_file(s, 1, branches, rep->batch, &rep->branches, err);
     struct stat before, after; /* the events file, when it is read twice */
-    const char *from_file = events && held == 0 ? events : NULL;
+    /* Only this file's rows need checking when the ledger held no events, or when it passed
+     * this policy's checks as it stands (the mark names this policy and the last batch), this
+     * batch brings no members or branches (the rows already stored were checked against the
+     * members and branches stored), and the policy has no input rules (no row is then checked
+     * against another: every stored row still passes, and the file's rows are checked against
+     * the members and branches stored, as the whole ledger's would be). */
+    int only_file = held == 0 || (policy_hash && !strcmp(mark, want) && !members && !branches &&
+                                  policy->nuniques == 0 && policy->ncancels == 0);
+    const char *from_file = events && only_file ? events : NULL;
     if (rc == 0 && from_file && stat(from_file, &before) != 0)
         rc = jf_error_set(err, "%s: cannot read", from_file);
     if (rc == 0 && events)
         rc = stage_file(s, 2, events, rep->batch, &rep->events, err);
+    if (held && held + rep->events >= 0x40000000LL) /* more than an input holds: the whole ledger */
+        from_file = NULL;                            /* is read, and refused as too many events */
     /* The whole ledger, with this batch, must pass the same checks as `jifen run`. When the
      * ledger held no events before, its events are the file's rows, stored just now as they
      * were read (the same fields, file name and lines): they are checked from the file, read
@@ -1373,6 +1406,14 @@ int jf_store_import(jf_store *s, const jf_program *policy, const char *members, 
             rc = jf_error_set(err, "%s: the file changed while it was imported; nothing stored", from_file);
         if (rc == 0)
             jf_input_free(&in);
+    }
+    if (rc == 0 && policy_hash) { /* the ledger with this batch passed this policy's checks */
+        char now_mark[128];
+        snprintf(now_mark, sizeof now_mark, "%s %lld " CHECKED_SUFFIX, policy_hash, (long long)rep->batch);
+        const char *m[] = {now_mark};
+        rc = jf_store_exec(s, "INSERT OR REPLACE INTO meta(key, value) VALUES('checked', ?)", m, 1, NULL, err);
+    } else if (rc == 0) {
+        rc = jf_store_exec(s, "DELETE FROM meta WHERE key = 'checked'", NULL, 0, NULL, err);
     }
     if (rc == 0)
         rc = jf_store_commit(s, err);

@@ -43,9 +43,13 @@ typedef struct jf_import_report {
     int64_t events;     /* event rows appended */
 } jf_import_report;
 
-/* Imports files (any may be NULL) as one batch, validated against `policy`. */
-int jf_store_import(jf_store *s, const jf_program *policy, const char *members, const char *events,
-                    const char *branches, jf_import_report *rep, jf_error *err);
+/* Imports files (any may be NULL) as one batch, validated against `policy`, whose source has
+ * the SHA-256 `policy_hash` (hex; NULL when unknown): the whole ledger with the batch must pass
+ * the input checks. An import of events alone, for a policy without input rules (`one … per`,
+ * `cancel … by`), checks only the file's rows when the ledger as it stands passed the checks of
+ * the same policy (the store's mark 'checked', set by every import). */
+int jf_store_import(jf_store *s, const jf_program *policy, const char *policy_hash, const char *members,
+                    const char *events, const char *branches, jf_import_report *rep, jf_error *err);
 /* Marks an event void (it stays in the ledger). */
 int jf_store_void(jf_store *s, int64_t event, const char *reason, const char *who, jf_error *err);
 /* Loads the whole ledger as an input for `policy` (voided events included, marked). */

@@ -728,6 +728,89 @@ for dir in tests/input/*/; do
 done
 done
 
+# ---- 11. an import of events alone checks only its rows when the store's mark vouches for the rest --
+# Every import leaves the mark 'checked' = "SHA-256 of the policy's source, batch, checks-1": the
+# ledger up to that batch passed that policy's input checks. An import of events alone, for a
+# policy without input rules, checked against the same policy, then checks only the file's rows.
+# To see which rows were checked, a bad row is written into batch 1 behind jifen's back (an
+# INSERT with sqlite3: only jifen writes a ledger, so the mark cannot know of it): a whole-ledger
+# check names it; a check of the file's rows does not see it.
+mark 11
+db=$T/s11.db
+d=tests/schemes/xianfeng
+hash=$(sha256sum rulesets/xianfeng.jf | cut -c1-64)
+printf 'member_id,date,event,qty,ref,note\nM01,2026-03-10,meeting.absent,1,,\nM02,2026-05-20,bonus,6,,\n' >"$T/next.csv"
+begin
+newstore "$db" xianfeng 2023 || { note "setup failed:"; cat "$T/ns.err" >>"$T/why"; }
+same "mark after batch 1" "$(sq "$db" "SELECT value FROM meta WHERE key = 'checked'")" "$hash 1 checks-1"
+cp "$db" "$T/s11-clean.db"
+j import "$db" --events "$T/next.csv"
+rc_is 0 "events alone"
+same "report" "$(cat "$T/out")" "batch 2: 0 members, 0 branches, 2 events"
+same "mark after batch 2" "$(sq "$db" "SELECT value FROM meta WHERE key = 'checked'")" "$hash 2 checks-1"
+end "11 every import leaves the mark: the policy's SHA-256, the batch, checks-1"
+
+bad="INSERT INTO events(member_id, date, event, qty, ref, note, batch, line) VALUES('M01', '2025-01-02', 'no.such.code', '1', '', '', 1, 999)"
+badmsg="$d/events.csv:999: event 'no.such.code' is not in the vocabulary of policy 'xianfeng'"
+# refused (naming the row of batch 1), nothing stored
+refused() {
+    rc_fails "$1"
+    empty "stdout" "$T/out"
+    same "message" "$(cat "$T/err")" "$badmsg"
+    same "batches" "$(sq "$2" 'SELECT count(*) FROM batches')" 1
+}
+begin
+cp "$T/s11-clean.db" "$T/s11-bad.db"
+sq "$T/s11-bad.db" "$bad" >/dev/null
+cp "$T/s11-bad.db" "$T/s11a.db"
+j import "$T/s11a.db" --events "$T/next.csv"
+rc_is 0 "events alone, mark in place"
+same "report" "$(cat "$T/out")" "batch 2: 0 members, 0 branches, 2 events"
+end "11 events alone, same policy, the mark naming the last batch: the stored rows are not read again"
+
+begin
+cp "$T/s11-bad.db" "$T/s11b.db"
+sq "$T/s11b.db" "DELETE FROM meta WHERE key = 'checked'" >/dev/null
+j import "$T/s11b.db" --events "$T/next.csv"
+refused "no mark" "$T/s11b.db"
+end "11 no mark (a store of an older jifen): the whole ledger is checked"
+
+begin
+cp "$T/s11-bad.db" "$T/s11c.db"
+{ cat rulesets/xianfeng.jf; echo "# the same rules, another source: another SHA-256"; } >"$T/xianfeng2.jf"
+j import "$T/s11c.db" --policy "$T/xianfeng2.jf" --events "$T/next.csv"
+refused "another policy" "$T/s11c.db"
+end "11 checked against another policy: the whole ledger is checked"
+
+begin
+cp "$T/s11-bad.db" "$T/s11d.db"
+sed 's/^M19,马超,/M19,马超超,/' "$d/members.csv" >"$T/members11.csv"
+j import "$T/s11d.db" --members "$T/members11.csv" --events "$T/next.csv"
+refused "members with the events" "$T/s11d.db"
+end "11 members imported with the events: the whole ledger is checked"
+
+begin
+cp "$T/s11-bad.db" "$T/s11e.db"
+sq "$T/s11e.db" "INSERT INTO batches(imported_at) VALUES('2026-01-01T00:00:00Z')" >/dev/null
+j import "$T/s11e.db" --events "$T/next.csv"
+rc_fails "a batch after the mark's"
+same "message" "$(cat "$T/err")" "$badmsg"
+end "11 the mark naming an earlier batch than the last: the whole ledger is checked"
+
+# a policy with input rules (handan: cancel … by): a row may be checked against others
+begin
+hd=tests/schemes/handan
+total=$(records "$hd/events.csv")
+split_csv "$hd/events.csv" $((total / 2)) "$T/h1.csv" "$T/h2.csv"
+newstore "$T/s11h.db" handan "$(years_of handan | head -n 1)" "$T/h1.csv" || { note "setup failed:"; cat "$T/ns.err" >>"$T/why"; }
+same "mark" "$(sq "$T/s11h.db" "SELECT value FROM meta WHERE key = 'checked'" | cut -d' ' -f2-)" "1 checks-1"
+hm=$(awk -F, 'NR == 2 { print $1 }' "$hd/members.csv")
+sq "$T/s11h.db" "INSERT INTO events(member_id, date, event, qty, ref, note, batch, line) VALUES('$hm', '2025-01-02', 'no.such.code', '1', '', '', 1, 999)" >/dev/null
+j import "$T/s11h.db" --events "$T/h2.csv"
+rc_fails "handan, second half"
+same "message" "$(cat "$T/err")" "$T/h1.csv:999: event 'no.such.code' is not in the vocabulary of policy 'handan'"
+end "11 a policy with input rules (cancel … by): the whole ledger is checked, mark or not"
+
 mark end
 done_at=$(ms)
 if [ -n "$started" ] && [ -n "$done_at" ]; then
