@@ -1391,10 +1391,10 @@ int jf_store_import(jf_store *s, const jf_program *policy, const char *policy_ha
         rc = stage_file(s, 2, events, rep->batch, &rep->events, err);
     if (held && held + rep->events >= 0x40000000LL) /* more than an input holds: the whole ledger */
         from_file = NULL;                            /* is read, and refused as too many events */
-    /* The whole ledger, with this batch, must pass the same checks as `jifen run`. When the
-     * ledger held no events before, its events are the file's rows, stored just now as they
-     * were read (the same fields, file name and lines): they are checked from the file, read
-     * a second time (streamed, as `jifen run` reads it), which is faster than reading them back
+    /* The whole ledger, with this batch, must pass the same checks as `jifen run`. When only
+     * the file's rows need checking (above), they are the rows stored just now as they were
+     * read (the same fields, file name and lines): they are checked from the file, read a
+     * second time (streamed, as `jifen run` reads it), which is faster than reading them back
      * through SQLite. The file must not have changed in between: same size, same time of
      * change, same number of rows. */
     if (rc == 0) {

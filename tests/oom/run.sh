@@ -27,7 +27,8 @@ POLICY=$ROOT/rulesets/xianfeng.jf
 ONLY=${OOM_ONLY:-compile load run run-jf run-jobs run-spill run-highest import eval}
 # also available (not in the default list, ten minutes more under ASan): import-spill (the
 # import's check of the file in spilled runs of 3 events), import-next (a second events file
-# into a store holding events: the ledger read back through SQLite)
+# into a store holding events, whose mark 'checked' vouches for them: the file's rows checked),
+# import-next-full (the same with the mark removed: the ledger read back through SQLite)
 MAX=${OOM_MAX:-20000}
 T=$(mktemp -d) || exit 2
 trap 'rm -rf "$T"' EXIT
@@ -62,13 +63,14 @@ cmd() {
     run-highest) echo "$J run $T/w.jfc --members $W/members.csv --events $W/events.csv --year 2025 --format csv" ;;
     import)  echo "$J import $T/db --members $D/members.csv --events $D/events.csv --branches $D/branches.csv" ;;
     import-spill) echo "env JIFEN_RUN_EVENTS=3 $J import $T/db --members $D/members.csv --events $D/events.csv --branches $D/branches.csv" ;;
-    import-next) echo "$J import $T/db --events $T/next.csv" ;;
+    import-next | import-next-full) echo "$J import $T/db --events $T/next.csv" ;;
     eval)    echo "$J eval $T/db --year 2025 --format csv" ;;
     esac
 }
 fresh_db() {
     rm -f "$T/db" "$T/db-wal" "$T/db-shm" "$T/db-journal"
-    case $1 in import | import-spill) cp "$T/base.db" "$T/db" ;; eval | import-next) cp "$T/full.db" "$T/db" ;; esac
+    case $1 in import | import-spill) cp "$T/base.db" "$T/db" ;; eval | import-next*) cp "$T/full.db" "$T/db" ;; esac
+    [ "$1" != import-next-full ] || sqlite3 "$T/db" "DELETE FROM meta WHERE key = 'checked'"
 }
 dump() { sqlite3 "$T/db" .dump 2>&1; }
 
