@@ -324,6 +324,18 @@ startup() {
     ROWKEY=
 }
 
+# next_import PREP KEY WHAT NOTE: times the import of the next year's events ($_nx, $_nx_ev
+# events) into a copy of the store $DB made by PREP, as row WHAT
+next_import() {
+    PREP=$1
+    if fits "import.$S" $((EV + _nx_ev)) &&
+        measure "$2.$S" "$_nx_ev" /dev/null "$JIFEN" import "$DB.next" --events "$_nx/events.csv"; then
+        row "$S" "$N" "$_nx_ev" "$3" "$M_US" "$M_KB" "$(evps "$_nx_ev" "$M_US")" "" "$((M_US * 1000 / _nx_ev)) ns/event; $4"
+    else
+        row "$S" "$N" "$_nx_ev" "$3" "" "" "" "" "${SKIP_WHY:-failed: $M_ERR}"
+    fi
+}
+
 # jifen's own stages for scheme S at N members
 jifen_stages() {
     S=$1 N=$2
@@ -415,26 +427,12 @@ jifen_stages() {
         if "$JIFEN" gen --scheme "$S" --members "$N" --years 1 --seed "$SEED" --events-per-year "$RATE" \
             --year $((YEAR + 1)) -o "$_nx" >/dev/null 2>&1; then
             _nx_ev=$(($(wc -l <"$_nx/events.csv") - 1))
-            PREP=copy_db_next
-            if fits "import.$S" $((EV + _nx_ev)) &&
-                measure "import2.$S" "$_nx_ev" /dev/null "$JIFEN" import "$DB.next" --events "$_nx/events.csv"; then
-                row "$S" "$N" "$_nx_ev" "jifen import, next year (store holds the first)" "$M_US" "$M_KB" \
-                    "$(evps "$_nx_ev" "$M_US")" "" \
-                    "$((M_US * 1000 / _nx_ev)) ns/event; $S has no input rules and the store's mark vouches for the first year: only the file's rows are checked"
-            else
-                row "$S" "$N" "$_nx_ev" "jifen import, next year (store holds the first)" "" "" "" "" "${SKIP_WHY:-failed: $M_ERR}"
-            fi
+            next_import copy_db_next import2 "jifen import, next year (store holds the first)" \
+                "the store's mark vouches for the first year: for a policy without input rules only the file's rows are checked"
             # the same without the mark (a store of an older jifen; a policy with input rules,
             # cancels or one row per period, is always checked so): the whole ledger is read back
-            PREP=copy_db_next_unmarked
-            if fits "import.$S" $((EV + _nx_ev)) &&
-                measure "import3.$S" "$_nx_ev" /dev/null "$JIFEN" import "$DB.next" --events "$_nx/events.csv"; then
-                row "$S" "$N" "$_nx_ev" "jifen import, next year, whole ledger checked" "$M_US" "$M_KB" \
-                    "$(evps "$_nx_ev" "$M_US")" "" \
-                    "$((M_US * 1000 / _nx_ev)) ns/event; the store's mark removed: the whole ledger ($(th $((EV + _nx_ev))) events) read back from SQLite and checked"
-            else
-                row "$S" "$N" "$_nx_ev" "jifen import, next year, whole ledger checked" "" "" "" "" "${SKIP_WHY:-failed: $M_ERR}"
-            fi
+            next_import copy_db_next_unmarked import3 "jifen import, next year, whole ledger checked" \
+                "the store's mark removed: the whole ledger ($(th $((EV + _nx_ev))) events) read back from SQLite and checked"
         fi
         rm -rf "$_nx" "$DB.next" "$DB.next"-*
     else
