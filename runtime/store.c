@@ -1331,12 +1331,13 @@ static int stage_file(jf_store *s, int table, const char *path, int64_t batch, i
  * names the checks themselves: a jifen whose input checks differ uses another one, and an older
  * mark then means nothing. */
 #define CHECKED_SUFFIX "checks-1"
+#define MARK_LEN 128 /* room for a mark: 64 hex digits, a batch number, the suffix */
 
-static int text_row(void *ctx, int n, const char *const *cols)
+/* Copies a mark (the first column) into a MARK_LEN buffer. */
+static int mark_row(void *ctx, int n, const char *const *cols)
 {
-    char *out = ctx; /* 128 bytes */
     (void)n;
-    snprintf(out, 128, "%s", cols[0] ? cols[0] : "");
+    snprintf(ctx, MARK_LEN, "%s", cols[0] ? cols[0] : "");
     return 1;
 }
 
@@ -1360,13 +1361,13 @@ int jf_store_import(jf_store *s, const jf_program *policy, const char *policy_ha
     int rc = jf_store_begin(s, err);
     const char *p[] = {now};
     int64_t held = 0, last = 0; /* events in the ledger before this batch; the last batch */
-    char mark[128] = "", want[128] = "";
+    char mark[MARK_LEN] = "", want[MARK_LEN] = "";
     if (rc == 0)
         rc = jf_store_query(s, "SELECT ifnull(max(id), 0) FROM events", NULL, 0, count_row, &held, err);
     if (rc == 0)
         rc = jf_store_query(s, "SELECT ifnull(max(id), 0) FROM batches", NULL, 0, count_row, &last, err);
     if (rc == 0)
-        rc = jf_store_query(s, "SELECT value FROM meta WHERE key = 'checked'", NULL, 0, text_row, mark, err);
+        rc = jf_store_query(s, "SELECT value FROM meta WHERE key = 'checked'", NULL, 0, mark_row, mark, err);
     if (policy_hash)
         snprintf(want, sizeof want, "%s %lld " CHECKED_SUFFIX, policy_hash, (long long)last);
     if (rc == 0)
@@ -1408,7 +1409,7 @@ int jf_store_import(jf_store *s, const jf_program *policy, const char *policy_ha
             jf_input_free(&in);
     }
     if (rc == 0 && policy_hash) { /* the ledger with this batch passed this policy's checks */
-        char now_mark[128];
+        char now_mark[MARK_LEN];
         snprintf(now_mark, sizeof now_mark, "%s %lld " CHECKED_SUFFIX, policy_hash, (long long)rep->batch);
         const char *m[] = {now_mark};
         rc = jf_store_exec(s, "INSERT OR REPLACE INTO meta(key, value) VALUES('checked', ?)", m, 1, NULL, err);

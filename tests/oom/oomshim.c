@@ -3,9 +3,9 @@
  *
  * The jifen objects are linked with -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,
  * --wrap=strdup,--wrap=aligned_alloc: every allocation jifen's own code makes (and the
- * flex/bison tables' and the arena's, which are compiled in) goes through the __wrap_ functions below. SQLite, a shared
- * library, is given the same counter through sqlite3_config(SQLITE_CONFIG_MALLOC) before it
- * initialises, so its allocations can fail too.
+ * flex/bison tables' and the arena's, which are compiled in) goes through the __wrap_
+ * functions below. SQLite, a shared library, is given the same counter through
+ * sqlite3_config(SQLITE_CONFIG_MALLOC) before it initialises, so its allocations can fail too.
  *
  * Environment:
  *   JIFEN_OOM_FAIL=N    the Nth allocation (1-based, counting jifen's and SQLite's) returns NULL;
