@@ -116,7 +116,7 @@ oom-run: $(BUILD)/bin/jifen-oom
 	@sh tests/oom/run.sh $(BUILD)/bin/jifen-oom
 $(BUILD)/bin/jifen-oom: $(LIB_OBJ) $(CLI_OBJ) tests/oom/oomshim.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -o $@ $^ -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=strdup,--wrap=aligned_alloc $(LDLIBS)
+	$(CC) $(CFLAGS) -o $@ $^ -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=strdup,--wrap=aligned_alloc,--wrap=mmap $(LDLIBS)
 
 # the whole suite under valgrind (unit tests and every jifen command of the runner)
 valgrind: $(BIN) $(UNIT_BIN)

@@ -12,7 +12,7 @@
 #                           output compared byte for byte with --jobs 1's, the ratio is
 #                           --jobs 1's wall time ÷ --jobs 2's (end to end), and the evaluate
 #                           stage alone from --stats (--jobs 1 and --jobs 2 interleaved, the
-#                           median of 7 runs each, of 3 when a run takes 1 s or more, 1 at 5 s
+#                           median of 11 runs each, of 3 when a run takes 1 s or more, 1 at 5 s
 #                           or more): evaluate ns at --jobs 1 ÷ at --jobs 2
 #   - compile               jifen compile rulesets/S.jf -o S.jfc
 #   - SQLite                jifen db init / db policy (untimed), jifen import, jifen eval; then
@@ -261,7 +261,8 @@ note_cmds() {
 # --jobs 2 one after the other, K times each, interleaved (a slow spell of the machine then falls on
 # both alike); sets E1_NS and E1_CPU (one job) and E2_NS and E2_CPU (two) to the median
 # evaluate-stage wall and CPU (all threads) times in ns from --stats ("stats: read N ns, evaluate
-# N ns, write N ns; cpu: read N ns, evaluate N ns, write N ns"), 0 when none
+# N ns, write N ns; cpu: read N ns, evaluate N ns, write N ns"), and E1_ALL to the median of one
+# job's read + evaluate + write wall ns (jifen's own work, without the process's start); 0 when none
 eval_pair() {
     _en_k=$1
     shift
@@ -269,12 +270,16 @@ eval_pair() {
     : >"$TMP/evcpu1"
     : >"$TMP/evals2"
     : >"$TMP/evcpu2"
+    : >"$TMP/evall1"
+    : >"$TMP/evall2"
     _en_i=0
     while [ "$_en_i" -lt "$_en_k" ]; do
         for _en_j in 1 2; do
             "$@" --jobs "$_en_j" >/dev/null 2>"$TMP/stats.err"
             sed -n 's/^stats: read [0-9]* ns, evaluate \([0-9]*\) ns.*/\1/p' "$TMP/stats.err" >>"$TMP/evals$_en_j"
             sed -n 's/^stats: .*; cpu: read [0-9]* ns, evaluate \([0-9]*\) ns.*/\1/p' "$TMP/stats.err" >>"$TMP/evcpu$_en_j"
+            sed -n 's/^stats: read \([0-9]*\) ns, evaluate \([0-9]*\) ns, write \([0-9]*\) ns.*/\1 \2 \3/p' "$TMP/stats.err" |
+                awk '{ printf "%.0f\n", $1 + $2 + $3 }' >>"$TMP/evall$_en_j"
         done
         _en_i=$((_en_i + 1))
     done
@@ -283,7 +288,8 @@ eval_pair() {
     E1_CPU=$(sort -n "$TMP/evcpu1" | sed -n "${_en_m}p")
     E2_NS=$(sort -n "$TMP/evals2" | sed -n "${_en_m}p")
     E2_CPU=$(sort -n "$TMP/evcpu2" | sed -n "${_en_m}p")
-    : "${E1_NS:=0}" "${E1_CPU:=0}" "${E2_NS:=0}" "${E2_CPU:=0}"
+    E1_ALL=$(sort -n "$TMP/evall1" | sed -n "${_en_m}p")
+    : "${E1_NS:=0}" "${E1_CPU:=0}" "${E2_NS:=0}" "${E2_CPU:=0}" "${E1_ALL:=0}"
 }
 
 fresh_db() {
@@ -309,6 +315,14 @@ startup() {
     measure "tiny.$1" "$EV" /dev/null "$JIFEN" run "rulesets/$1.jf" --members "$D/members.csv" --events "$D/events.csv" \
         --branches "$D/branches.csv" --year "$YEAR" --format csv || return 1
     echo "$M_US" >"$TMP/startup.$1"
+    # jifen's own work on it (--stats: read + evaluate + write, median of 5; compiling the policy
+    # is part of the read): subtracted from the in-process cost per event below
+    for _su_i in 1 2 3 4 5; do
+        "$JIFEN" run "rulesets/$1.jf" --members "$D/members.csv" --events "$D/events.csv" \
+            --branches "$D/branches.csv" --year "$YEAR" --format csv --stats 2>&1 >/dev/null |
+            sed -n 's/^stats: read \([0-9]*\) ns, evaluate \([0-9]*\) ns, write \([0-9]*\) ns.*/\1 \2 \3/p' |
+            awk '{ printf "%.0f\n", ($1 + $2 + $3) / 1000 }'
+    done | sort -n | sed -n 3p >"$TMP/stages0.$1"
     ROWKEY=startup
     row "$1" 100 "$EV" "startup: jifen run on a tiny input" "$M_US" "$M_KB" "" "" "subtracted below for events/s"
     # the fixed cost of an import: the same tiny files into a fresh store (process, store,
@@ -375,12 +389,15 @@ jifen_stages() {
         --events "$D/events.csv" --branches "$D/branches.csv" --year "$YEAR" --format csv --jobs 2; then
         _js_same="output identical to --jobs 1's"
         cmp -s "$TMP/out/$S.$N.jobs2" "$_js_ref" || _js_same="**output differs from --jobs 1's**"
-        _js_k=7
+        _js_k=11
         [ "$_js_j1us" -ge 1000000 ] && _js_k=3
         [ "$_js_j1us" -ge 5000000 ] && _js_k=1
         eval_pair "$_js_k" "$JIFEN" run "rulesets/$S.jf" --members "$D/members.csv" --events "$D/events.csv" \
             --branches "$D/branches.csv" --year "$YEAR" --format csv --stats
         _js_e1=$E1_NS _js_c1=$E1_CPU _js_e2=$E2_NS _js_c2=$E2_CPU
+        _js_s0=$(cat "$TMP/stages0.$S" 2>/dev/null)
+        [ "$E1_ALL" -gt 0 ] && [ $((E1_ALL / 1000)) -gt "${_js_s0:-0}" ] &&
+            echo "$((E1_ALL / 1000 - ${_js_s0:-0})) $EV" >"$TMP/jstages.$S.$N"
         _js_eval="evaluate stage: no --stats"
         [ "$_js_e1" -gt 0 ] && [ "$_js_e2" -gt 0 ] &&
             _js_eval="evaluate stage $((_js_e1 / 1000000)) ms → $((_js_e2 / 1000000)) ms: **$(ratio "$_js_e1" "$_js_e2")×** (median of $_js_k each, interleaved; its CPU, all threads: $((_js_c1 / 1000000)) ms → $((_js_c2 / 1000000)) ms)"
@@ -676,7 +693,10 @@ ELAPSED=$(($(now_us) - START))
         echo
         echo "Cost per event across sizes ($SIZES members):"
         echo
-        echo "- jifen run (net of startup): $(flatness "$TMP/jrun.$S" 3 4)"
+        echo "- jifen run, its own work (read + evaluate + write from \`--stats\`, the median of the"
+        echo "  \`--jobs 1\` runs of the --jobs row, net of the same on the tiny input ($(cat "$TMP/stages0.$S" 2>/dev/null || echo '?') us):"
+        echo "  no process start): $(flatness "$TMP/jstages.$S" 1 2)"
+        echo "- jifen run (wall time net of startup): $(flatness "$TMP/jrun.$S" 3 4)"
         echo "- jifen import: $(flatness "$TMP/jimport.$S" 1 2)"
         echo "- jifen eval: $(flatness "$TMP/jeval.$S" 1 2)"
         for _b in c lua5.4 luajit sqlite3; do

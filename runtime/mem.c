@@ -10,18 +10,6 @@
 #define BIG ((size_t)1 << 20)  /* from this size on, a buffer is "big" */
 #define HUGE ((size_t)2 << 20) /* a transparent huge page (x86-64, arm64 with 4 KiB pages) */
 
-void jf_populate(void *p, size_t n)
-{
-#if defined(__linux__) && defined(MADV_POPULATE_WRITE)
-    uintptr_t a = ((uintptr_t)p + 4095) & ~(uintptr_t)4095, e = ((uintptr_t)p + n) & ~(uintptr_t)4095;
-    if (p && n >= BIG && e > a)
-        (void)madvise((void *)a, e - a, MADV_POPULATE_WRITE);
-#else
-    (void)p;
-    (void)n;
-#endif
-}
-
 void *jf_alloc_big(size_t n)
 {
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
@@ -36,23 +24,35 @@ void *jf_alloc_big(size_t n)
     return malloc(n);
 }
 
-void *jf_calloc_big(size_t n, void **base)
+void *jf_calloc_big(size_t n, jf_big *m)
 {
+    m->base = NULL;
+    m->len = 0;
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
-    if (n >= BIG && n <= SIZE_MAX - HUGE) {
-        char *b = calloc(n + HUGE, 1); /* (fresh from mmap or the heap's top: not touched) */
-        *base = b;
-        if (!b)
+    if (n >= BIG && n <= SIZE_MAX - 2 * HUGE) {
+        size_t whole = (n + HUGE - 1) & ~(HUGE - 1), len = whole + HUGE; /* room to align */
+        void *b = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (b == MAP_FAILED)
             return NULL;
+        m->base = b;
+        m->len = len;
         char *p = (char *)(((uintptr_t)b + HUGE - 1) & ~(uintptr_t)(HUGE - 1));
-        size_t whole = (n + HUGE - 1) & ~(HUGE - 1);
-        if (p + whole > b + n + HUGE) /* the last extent reaches past the block: leave it small */
-            whole -= HUGE;
-        if (whole)
-            (void)madvise(p, whole, MADV_HUGEPAGE);
+        (void)madvise(p, whole, MADV_HUGEPAGE); /* a hint: refused, small pages serve */
         return p;
     }
 #endif
-    *base = calloc(n ? n : 1, 1);
-    return *base;
+    m->base = calloc(n ? n : 1, 1);
+    return m->base;
+}
+
+void jf_free_big(jf_big *m)
+{
+#ifdef __linux__
+    if (m->len)
+        (void)munmap(m->base, m->len);
+    else
+#endif
+        free(m->base);
+    m->base = NULL;
+    m->len = 0;
 }

@@ -3,13 +3,6 @@
 #define JF_MEM_H
 #include <stddef.h>
 
-/* Faults in the whole pages of [p, p + n) for writing with one call (MADV_POPULATE_WRITE)
- * instead of one page fault a page, for memory about to be written in full: on the benchmark
- * machine, a VM, a page fault costs about 13 us and a populated page about 7
- * (bench/profile-vm.md). Best effort, only for 1 MiB or more: elsewhere, and before Linux
- * 5.14, nothing happens. */
-void jf_populate(void *p, size_t n);
-
 /* malloc(n) for a buffer of 1 MiB or more that will be touched in full (a read window, a run
  * of events, a sort index, a read-ahead): aligned to 2 MiB, its size rounded up to 2 MiB, and
  * marked MADV_HUGEPAGE, so that a transparent huge page is faulted in once per 2 MiB instead of
@@ -18,10 +11,22 @@ void jf_populate(void *p, size_t n);
  * MADV_HUGEPAGE, get plain malloc(n). */
 void *jf_alloc_big(size_t n);
 
-/* calloc(n, 1) for a big zeroed table (the members' values): the table starts at a 2 MiB
- * boundary and its whole 2 MiB extents are marked MADV_HUGEPAGE (see jf_alloc_big); the
- * memory stays untouched until used, as with calloc. Returns the aligned table and sets *base
- * to what free() takes (NULL, both, when out of memory). */
-void *jf_calloc_big(size_t n, void **base);
+/* A big zeroed table's memory: what jf_free_big gives back. */
+typedef struct jf_big {
+    void *base; /* the mapping, or the calloc block */
+    size_t len; /* the mapping's length; 0: base is a calloc block */
+} jf_big;
+
+/* calloc(n, 1) for a big zeroed table (the members' values): from 1 MiB on, a fresh anonymous
+ * mapping, never memory the heap had before (calloc then clears it page by page, faulting in
+ * small pages: 0.7-4 ms for 1.7 MB on the benchmark machine, against 12 us for the mapping,
+ * bench/profile-vm.md); the table starts at a 2 MiB boundary and its whole 2 MiB extents are
+ * marked MADV_HUGEPAGE (see jf_alloc_big). The memory stays untouched until used. Smaller
+ * tables, and systems without mmap, get calloc. Returns the table (NULL when out of memory);
+ * *m is what jf_free_big takes. */
+void *jf_calloc_big(size_t n, jf_big *m);
+
+/* Frees what jf_calloc_big returned (nothing when m->base is NULL); clears *m. */
+void jf_free_big(jf_big *m);
 
 #endif

@@ -395,8 +395,8 @@ int jf_vm_init(jf_vm *vm, const jf_program *p, const jf_input *in, jf_error *err
 
 void jf_vm_free(jf_vm *vm)
 {
-    free(vm->slots_mem);
-    free(vm->prev_mem);
+    jf_free_big(&vm->slots_mem);
+    jf_free_big(&vm->prev_mem);
     free(vm->tier);
     free(vm->prev_tier);
     free(vm->rank);
@@ -656,8 +656,11 @@ static int run_step(jf_vm *vm, int step, uint32_t lo, uint32_t hi, rankkey *keys
         for (uint32_t m = lo; m < hi; m++)
             vm->prev_tier[m] = -1;
         return 0;
-    case STEP_NEWYEAR: /* (each thread faults in its own members' rows) */
-        jf_populate(vm->slots + (size_t)lo * vm->nslots, (size_t)(hi - lo) * vm->nslots * sizeof *vm->slots);
+    case STEP_NEWYEAR:
+        /* each thread faults in its own members' rows, by touching them (huge pages,
+         * jf_calloc_big); not with MADV_POPULATE_WRITE, which holds the address space's lock
+         * for the whole range: the other thread's first mmap then waited 100-200 ms behind it
+         * at 10^7 events (bench/profile-vm.md) */
         fill_zero(vm->slots + (size_t)lo * vm->nslots, (size_t)(hi - lo) * vm->nslots);
         memset(vm->outcomes + lo, 0, (size_t)(hi - lo) * sizeof *vm->outcomes);
         for (uint32_t m = lo; m < hi; m++) {

@@ -19,6 +19,7 @@
 #include <stdint.h>
 #include "input.h"
 #include "program.h"
+#include "mem.h"
 
 /* Kinds of trace entries (for explanations). */
 enum {
@@ -60,8 +61,8 @@ typedef struct jf_vm {
     uint32_t nslots;        /* slots per member */
     jf_dec *slots;          /* nmembers × nslots current values */
     jf_dec *prev;           /* nmembers × nslots last year's values (history) */
-    void *slots_mem;        /* the allocation holding slots (jf_calloc_big: free() takes it) */
-    void *prev_mem;         /* the allocation holding prev */
+    jf_big slots_mem;       /* the memory holding slots (jf_calloc_big) */
+    jf_big prev_mem;        /* the memory holding prev */
     int have_prev;          /* prev holds last year's values; 0: PREV reads 0 (none yet) */
     int32_t *tier;          /* per member: this year's tier */
     int32_t *prev_tier;     /* per member: last year's tier */

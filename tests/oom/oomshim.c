@@ -2,7 +2,7 @@
  * build-oom/jifen by tests/oom/run.sh, never into bin/jifen).
  *
  * The jifen objects are linked with -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,
- * --wrap=strdup,--wrap=aligned_alloc: every allocation jifen's own code makes (and the
+ * --wrap=strdup,--wrap=aligned_alloc,--wrap=mmap: every allocation jifen's own code makes (and the
  * flex/bison tables' and the arena's, which are compiled in) goes through the __wrap_
  * functions below. SQLite, a shared library, is given the same counter through
  * sqlite3_config(SQLITE_CONFIG_MALLOC) before it initialises, so its allocations can fail too.
@@ -22,12 +22,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 void *__real_malloc(size_t n);
 void *__real_calloc(size_t n, size_t size);
 void *__real_realloc(void *p, size_t n);
 char *__real_strdup(const char *s);
 void *__real_aligned_alloc(size_t align, size_t n);
+void *__real_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off);
 
 static unsigned long oom_count; /* allocations so far */
 static unsigned long oom_fail;  /* the one to fail (0: none) */
@@ -72,6 +74,12 @@ char *__wrap_strdup(const char *s)
 void *__wrap_aligned_alloc(size_t align, size_t n)
 {
     return oom_hit() ? NULL : __real_aligned_alloc(align, n);
+}
+
+/* jf_calloc_big's fresh mappings (runtime/mem.c) */
+void *__wrap_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
+{
+    return oom_hit() ? MAP_FAILED : __real_mmap(addr, len, prot, flags, fd, off);
 }
 
 /* SQLite's allocator: a 16-byte header keeps the size (xSize needs it). */
