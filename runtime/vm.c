@@ -917,6 +917,15 @@ static int crew_init(jf_vm *vm, crew *c)
             vm->failed = 1;
             return jf_error_set(vm->err, "out of memory");
         }
+        /* its reader, opened here: its read-ahead then comes from this thread's heap, which
+         * holds the read stage's freed buffers, memory already faulted in; a new thread's
+         * first allocations map fresh memory, 1-2 ms of faults at 10^5 events on the
+         * benchmark machine (bench/profile-vm.md) */
+        if (jf_evcursor_open(&w->vm.cur, vm->in, p, w->lo, vm->err)) {
+            crew_free(c);
+            vm->failed = 1;
+            return -1;
+        }
     }
     /* a CHARGE writes into a role holder's values: in parallel when every role holder is in
      * its branch's range, or through proxies when charges only add up; else on one thread */
