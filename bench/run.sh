@@ -12,7 +12,7 @@
 #                           output compared byte for byte with --jobs 1's, the ratio is
 #                           --jobs 1's wall time ÷ --jobs 2's (end to end), and the evaluate
 #                           stage alone from --stats (--jobs 1 and --jobs 2 interleaved, the
-#                           median of 11 runs each, of 3 when a run takes 1 s or more, 1 at 5 s
+#                           median of 11 runs each, of 5 when a run takes 1 s or more, 1 at 5 s
 #                           or more): evaluate ns at --jobs 1 ÷ at --jobs 2
 #   - compile               jifen compile rulesets/S.jf -o S.jfc
 #   - SQLite                jifen db init / db policy (untimed), jifen import, jifen eval; then
@@ -390,7 +390,7 @@ jifen_stages() {
         _js_same="output identical to --jobs 1's"
         cmp -s "$TMP/out/$S.$N.jobs2" "$_js_ref" || _js_same="**output differs from --jobs 1's**"
         _js_k=11
-        [ "$_js_j1us" -ge 1000000 ] && _js_k=3
+        [ "$_js_j1us" -ge 1000000 ] && _js_k=5
         [ "$_js_j1us" -ge 5000000 ] && _js_k=1
         eval_pair "$_js_k" "$JIFEN" run "rulesets/$S.jf" --members "$D/members.csv" --events "$D/events.csv" \
             --branches "$D/branches.csv" --year "$YEAR" --format csv --stats

@@ -1105,6 +1105,7 @@ struct jf_evcursor {
     uint32_t nruns;        /* how many */
     uint32_t per;          /* events read ahead per run */
     uint32_t home;         /* the member the cursor was opened at: its places are kept */
+    int placed;            /* the runs' places are set (by a rewind; the first read makes one) */
     jf_event *ahead;       /* the runs' read-ahead buffers */
     jf_event *block;       /* the current member's events */
     uint32_t blockcap;     /* entries allocated in block */
@@ -1157,6 +1158,7 @@ void jf_evcursor_rewind(jf_evcursor *c, uint32_t first)
         if (first == c->home)
             c->runs[r].home = lo + 1;
     }
+    c->placed = 1;
 }
 
 int jf_evcursor_open(jf_evcursor **out, const jf_input *in, const jf_program *p, uint32_t first,
@@ -1194,8 +1196,7 @@ int jf_evcursor_open(jf_evcursor **out, const jf_input *in, const jf_program *p,
         for (uint32_t r = 0; r < c->nruns; r++)
             c->runs[r].buf = c->ahead + (size_t)r * c->per;
         c->home = first;
-        c->checked = first;
-        jf_evcursor_rewind(c, first);
+        c->checked = first; /* (placed by the first rewind or read) */
     }
     *out = c;
     return 0;
@@ -1226,6 +1227,8 @@ static int cmp_block_event(const void *x, const void *y)
 static int cursor_fill(jf_evcursor *c, uint32_t m, uint32_t *n, jf_error *err)
 {
     uint32_t k = 0;
+    if (!c->placed)
+        jf_evcursor_rewind(c, c->home);
     for (uint32_t r = 0; r < c->nruns; r++) {
         runcur *rc = &c->runs[r];
         for (;;) {

@@ -132,7 +132,8 @@ void jf_input_free(jf_input *in);
  * line) order, cancelled ones marked. Over a spilled input it merges the runs (each worker of
  * the evaluator has its own); over an in-memory one it points into in->events. */
 typedef struct jf_evcursor jf_evcursor;
-/* Opens a cursor whose first member is `first`. */
+/* Opens a cursor whose first member is `first`: allocates (in the calling thread's heap); the
+ * places in the runs are found by the first rewind or read, in the thread that makes it. */
 int jf_evcursor_open(jf_evcursor **out, const jf_input *in, const jf_program *p, uint32_t first,
                      jf_error *err);
 /* Starts again at member `first`. */
