@@ -1,0 +1,105 @@
+/* test_mem.c — runtime/mem.c: big buffers aligned to a huge page, zeroed tables from fresh
+ * mappings, small requests from the heap, and a request that cannot be met. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "mem.h"
+
+#define MIB ((size_t)1 << 20)
+
+/* every byte of p[0, n) is zero */
+static int all_zero(const unsigned char *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (p[i])
+            return 0;
+    return 1;
+}
+
+static void test_calloc_big_small(void **state)
+{
+    (void)state;
+    jf_big m = {(void *)1, 99}; /* overwritten */
+    unsigned char *p = jf_calloc_big(100, &m);
+    assert_non_null(p);
+    assert_ptr_equal(p, m.base); /* a calloc block: free() takes it */
+    assert_int_equal(m.len, 0);
+    assert_true(all_zero(p, 100));
+    memset(p, 0xAB, 100);
+    jf_free_big(&m);
+    assert_null(m.base);
+    assert_int_equal(m.len, 0);
+}
+
+static void test_calloc_big_mapped(void **state)
+{
+    (void)state;
+    size_t n = 3 * MIB + 17; /* not a multiple of anything */
+    jf_big m;
+    unsigned char *p = jf_calloc_big(n, &m);
+    assert_non_null(p);
+    assert_true(all_zero(p, n));
+    memset(p, 0x5A, n); /* the whole table is writable */
+    assert_int_equal(p[n - 1], 0x5A);
+#ifdef __linux__
+    assert_int_equal((uintptr_t)p % (2 * MIB), 0); /* starts on a huge page */
+    assert_true(m.len >= n + 2 * MIB - 1);         /* a mapping, with room to align */
+    assert_true(p >= (unsigned char *)m.base && p + n <= (unsigned char *)m.base + m.len);
+#endif
+    jf_free_big(&m);
+    assert_null(m.base);
+    assert_int_equal(m.len, 0);
+    /* again: a second table is zero whatever the first held */
+    p = jf_calloc_big(n, &m);
+    assert_non_null(p);
+    assert_true(all_zero(p, n));
+    jf_free_big(&m);
+}
+
+static void test_calloc_big_impossible(void **state)
+{
+    (void)state;
+    jf_big m = {(void *)1, 1};
+    assert_null(jf_calloc_big(SIZE_MAX / 2, &m)); /* no machine maps 8 EiB */
+    assert_null(m.base);
+    assert_int_equal(m.len, 0);
+    jf_free_big(&m); /* nothing to free: a no-op */
+    jf_big z = {NULL, 0};
+    jf_free_big(&z);
+    assert_null(z.base);
+}
+
+static void test_alloc_big(void **state)
+{
+    (void)state;
+    size_t n = 2 * MIB + 1;
+    unsigned char *p = jf_alloc_big(n);
+    assert_non_null(p);
+#ifdef __linux__
+    assert_int_equal((uintptr_t)p % (2 * MIB), 0);
+#endif
+    memset(p, 1, n);
+    assert_int_equal(p[n - 1], 1);
+    free(p);
+    unsigned char *q = jf_alloc_big(64); /* small: plain malloc */
+    assert_non_null(q);
+    memset(q, 2, 64);
+    free(q);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_calloc_big_small),
+        cmocka_unit_test(test_calloc_big_mapped),
+        cmocka_unit_test(test_calloc_big_impossible),
+        cmocka_unit_test(test_alloc_big),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
