@@ -1582,9 +1582,10 @@ static int load_events(jf_input *in, const jf_program *p, jf_rowsrc **srcs, int 
     return input_rules(in, p, err);
 }
 
+/* read_through (when not NULL) is called with arg between the branches and the events */
 static int load_rows(jf_input *in, const jf_program *p, jf_rowsrc *members, jf_rowsrc **events,
                      int nevents_src, jf_rowsrc *branches, uint32_t run_cap, int threads, int defer,
-                     jf_error *err)
+                     void (*read_through)(void *arg), void *arg, jf_error *err)
 {
     memset(in, 0, sizeof *in);
     int fail = 0;
@@ -1601,6 +1602,8 @@ static int load_rows(jf_input *in, const jf_program *p, jf_rowsrc *members, jf_r
         rc = sort_members(in, &ix, err);
     if (rc == 0)
         rc = load_branches(in, branches, &ix, err);
+    if (rc == 0 && read_through)
+        read_through(arg);
     if (rc == 0)
         rc = load_events(in, p, events, nevents_src, &ix, run_cap, threads, defer, err);
     free(ix.order);
@@ -1614,7 +1617,7 @@ static int load_rows(jf_input *in, const jf_program *p, jf_rowsrc *members, jf_r
 int jf_input_load_rows(jf_input *in, const jf_program *p, jf_rowsrc *members, jf_rowsrc **events,
                        int nevents_src, jf_rowsrc *branches, jf_error *err)
 {
-    return load_rows(in, p, members, events, nevents_src, branches, 0, 1, 0, err);
+    return load_rows(in, p, members, events, nevents_src, branches, 0, 1, 0, NULL, NULL, err);
 }
 
 uint32_t jf_run_events_env(void)
@@ -1627,10 +1630,10 @@ uint32_t jf_run_events_env(void)
 
 int jf_input_load_rows_streaming(jf_input *in, const jf_program *p, jf_rowsrc *members, jf_rowsrc **events,
                                  int nevents_src, jf_rowsrc *branches, uint32_t run_events, int threads,
-                                 jf_error *err)
+                                 void (*read_through)(void *arg), void *arg, jf_error *err)
 {
     return load_rows(in, p, members, events, nevents_src, branches, run_events ? run_events : JF_RUN_EVENTS,
-                     threads, 0, err);
+                     threads, 0, read_through, arg, err);
 }
 
 static int load_files(jf_input *in, const jf_program *p, const char *members_path,
@@ -1650,7 +1653,7 @@ static int load_files(jf_input *in, const jf_program *p, const char *members_pat
     if (rc)
         return rc;
     jf_rowsrc *ev = &e;
-    rc = load_rows(in, p, &m, &ev, 1, branches_path ? &b : NULL, run_cap, threads, defer, err);
+    rc = load_rows(in, p, &m, &ev, 1, branches_path ? &b : NULL, run_cap, threads, defer, NULL, NULL, err);
     jf_rowsrc_close(&m);
     jf_rowsrc_close(&e);
     jf_rowsrc_close(&b);

@@ -118,10 +118,11 @@ int jf_input_load_streaming(jf_input *in, const jf_program *p, const char *membe
                             const char *events_path, const char *branches_path, uint32_t run_events,
                             int threads, int defer_rules, jf_error *err);
 /* jf_input_load_rows with the events read as jf_input_load_streaming reads them (run_events
- * 0: JF_RUN_EVENTS). */
+ * 0: JF_RUN_EVENTS). read_through, when not NULL, is called with arg once the members and the
+ * branches are read through, before the first event is read (it may close their sources). */
 int jf_input_load_rows_streaming(jf_input *in, const jf_program *p, jf_rowsrc *members, jf_rowsrc **events,
                                  int nevents_src, jf_rowsrc *branches, uint32_t run_events, int threads,
-                                 jf_error *err);
+                                 void (*read_through)(void *arg), void *arg, jf_error *err);
 #define JF_RUN_EVENTS 65536u
 /* The events per sorted run that JIFEN_RUN_EVENTS asks for (tests only, e.g. 3 to spill
  * always): a number from 1 to 2^30, else 0 (the default, JF_RUN_EVENTS). */

@@ -765,10 +765,30 @@ static const char *const branches_sql =
 static const char *const events_sql =
     "SELECT member_id, date, event, qty, ref, note, batch, line, id FROM events ORDER BY id";
 
+/* The store's sources of a ledger read with its events from a file (load_ledger), closed as
+ * soon as they are read through: from then on the loading thread leaves the connection alone. */
+typedef struct sqlsources {
+    jf_rowsrc *m;              /* the members' */
+    jf_rowsrc *b;              /* the branches' */
+    void (*then)(void *arg);   /* called after closing them (NULL: nothing) */
+    void *arg;                 /* its argument */
+} sqlsources;
+
+static void close_sqlsources(void *arg)
+{
+    sqlsources *q = arg;
+    jf_rowsrc_close(q->m);
+    jf_rowsrc_close(q->b);
+    if (q->then)
+        q->then(q->arg);
+}
+
 /* Loads the ledger: members and branches from the store; events from the store, or, with
  * events_csv, from that file instead (import: the rows it has just stored, when the store held
- * no events before them). */
-static int load_ledger(jf_store *s, const jf_program *policy, jf_input *in, const char *events_csv, jf_error *err)
+ * no events before them). With events_csv, read_through(arg) (when not NULL) is called once
+ * the connection is no longer used (members and branches read, their statements finished). */
+static int load_ledger(jf_store *s, const jf_program *policy, jf_input *in, const char *events_csv,
+                       void (*read_through)(void *arg), void *arg, jf_error *err)
 {
     jf_rowsrc m, e, b;
     int64_t nbranches = 0;
@@ -793,8 +813,9 @@ static int load_ledger(jf_store *s, const jf_program *policy, jf_input *in, cons
         eq->others[1] = nbranches ? b.state : NULL;
     }
     jf_rowsrc *ev = &e;
+    sqlsources q = {&m, &b, read_through, arg};
     int rc = events_csv ? jf_input_load_rows_streaming(in, policy, &m, &ev, 1, nbranches ? &b : NULL,
-                                                       jf_run_events_env(), 2, err)
+                                                       jf_run_events_env(), 2, close_sqlsources, &q, err)
                         : jf_input_load_rows(in, policy, &m, &ev, 1, nbranches ? &b : NULL, err);
     jf_rowsrc_close(&e); /* first: its reader thread, if any, stops using the connection */
     jf_rowsrc_close(&m);
@@ -804,7 +825,81 @@ static int load_ledger(jf_store *s, const jf_program *policy, jf_input *in, cons
 
 int jf_store_load(jf_store *s, const jf_program *policy, jf_input *in, jf_error *err)
 {
-    return load_ledger(s, policy, in, NULL, err);
+    return load_ledger(s, policy, in, NULL, NULL, NULL, err);
+}
+
+/* The check of an imported file's rows (load_ledger from the file) on a second thread, while
+ * the main thread stores them: the thread reads the members and branches through the
+ * connection first, the main thread waiting, then only the file. */
+typedef struct checkjob {
+    jf_store *s;               /* the store (the thread uses its connection until sql_done) */
+    const jf_program *policy;  /* the policy */
+    const char *path;          /* the events file */
+    jf_input in;               /* the ledger loaded (rc 0: the caller frees it) */
+    jf_error err;              /* the thread's error (rc != 0) */
+    int rc;                    /* load_ledger's result */
+    int sql_done;              /* the thread no longer uses the connection (under mu) */
+    pthread_mutex_t mu;        /* guards sql_done */
+    pthread_cond_t cv;         /* signalled when sql_done is set */
+    pthread_t th;              /* the thread */
+} checkjob;
+
+static void check_sql_done(void *arg)
+{
+    checkjob *j = arg;
+    pthread_mutex_lock(&j->mu);
+    j->sql_done = 1;
+    pthread_cond_broadcast(&j->cv);
+    pthread_mutex_unlock(&j->mu);
+}
+
+static void *check_run(void *arg)
+{
+    checkjob *j = arg;
+    j->rc = load_ledger(j->s, j->policy, &j->in, j->path, check_sql_done, j, &j->err);
+    check_sql_done(j); /* (also when it failed before reading the events) */
+    return NULL;
+}
+
+/* Starts the check of `path` on a second thread and returns once the connection is free again;
+ * 0 when it could not be started (the caller checks on its own thread). */
+static int check_start(checkjob *j, jf_store *s, const jf_program *policy, const char *path)
+{
+    memset(j, 0, sizeof *j);
+    j->s = s;
+    j->policy = policy;
+    j->path = path;
+    if (pthread_mutex_init(&j->mu, NULL) != 0)
+        return 0;
+    if (pthread_cond_init(&j->cv, NULL) != 0) {
+        pthread_mutex_destroy(&j->mu);
+        return 0;
+    }
+    if (pthread_create(&j->th, NULL, check_run, j) != 0) {
+        pthread_cond_destroy(&j->cv);
+        pthread_mutex_destroy(&j->mu);
+        return 0;
+    }
+    pthread_mutex_lock(&j->mu);
+    while (!j->sql_done)
+        pthread_cond_wait(&j->cv, &j->mu);
+    pthread_mutex_unlock(&j->mu);
+    return 1;
+}
+
+/* Waits for the check; 0 or -1 (its error in err); keep: its ledger in *in, else freed. */
+static int check_join(checkjob *j, jf_input *in, int keep, jf_error *err)
+{
+    pthread_join(j->th, NULL);
+    pthread_cond_destroy(&j->cv);
+    pthread_mutex_destroy(&j->mu);
+    if (j->rc)
+        return keep ? jf_error_set(err, "%s", j->err.msg) : -1;
+    if (keep)
+        *in = j->in;
+    else
+        jf_input_free(&j->in);
+    return 0;
 }
 
 /* ---- import ------------------------------------------------------------------------------ */
@@ -1388,6 +1483,10 @@ int jf_store_import(jf_store *s, const jf_program *policy, const char *policy_ha
     const char *from_file = events && only_file ? events : NULL;
     if (rc == 0 && from_file && stat(from_file, &before) != 0)
         rc = jf_error_set(err, "%s: cannot read", from_file);
+    /* the file's check runs on a second thread while its rows are stored (it reads the
+     * members and branches through the connection first, this thread waiting) */
+    checkjob job;
+    int checking = rc == 0 && from_file && check_start(&job, s, policy, from_file);
     if (rc == 0 && events)
         rc = stage_file(s, 2, events, rep->batch, &rep->events, err);
     if (held && held + rep->events >= 0x40000000LL) /* more than an input holds: the whole ledger */
@@ -1398,15 +1497,26 @@ int jf_store_import(jf_store *s, const jf_program *policy, const char *policy_ha
      * second time (streamed, as `jifen run` reads it), which is faster than reading them back
      * through SQLite. The file must not have changed in between: same size, same time of
      * change, same number of rows. */
+    int checked = 0; /* the thread's check is the one */
+    jf_input in;
+    if (checking) {
+        int keep = rc == 0 && from_file != NULL; /* a storing error comes first */
+        int crc = check_join(&job, &in, keep, err);
+        if (keep) {
+            rc = crc;
+            checked = 1;
+        }
+    }
     if (rc == 0) {
-        jf_input in;
-        rc = load_ledger(s, policy, &in, from_file, err);
-        if (rc == 0 && from_file &&
-            (in.nevents != (uint64_t)rep->events || stat(from_file, &after) != 0 || after.st_size != before.st_size ||
-             after.st_mtim.tv_sec != before.st_mtim.tv_sec || after.st_mtim.tv_nsec != before.st_mtim.tv_nsec))
-            rc = jf_error_set(err, "%s: the file changed while it was imported; nothing stored", from_file);
-        if (rc == 0)
+        if (!checked)
+            rc = load_ledger(s, policy, &in, from_file, NULL, NULL, err);
+        if (rc == 0) {
+            if (from_file &&
+                (in.nevents != (uint64_t)rep->events || stat(from_file, &after) != 0 || after.st_size != before.st_size ||
+                 after.st_mtim.tv_sec != before.st_mtim.tv_sec || after.st_mtim.tv_nsec != before.st_mtim.tv_nsec))
+                rc = jf_error_set(err, "%s: the file changed while it was imported; nothing stored", from_file);
             jf_input_free(&in);
+        }
     }
     if (rc == 0 && policy_hash) { /* the ledger with this batch passed this policy's checks */
         char now_mark[MARK_LEN];
