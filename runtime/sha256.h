@@ -13,6 +13,9 @@ typedef struct jf_sha256 {
     uint64_t total;        /* message length so far, in bytes */
     unsigned char buf[64]; /* partial block not yet compressed */
     size_t buflen;         /* bytes used in buf, always < 64 */
+    int portable;          /* 1: the portable C rounds even where the CPU has SHA instructions
+                            * (set after init; the tests compare the two) */
+    int ni;                /* the CPU's SHA instructions are used (set by init) */
 } jf_sha256;
 
 /* Starts a new hash. */
