@@ -22,7 +22,7 @@ typedef struct jf_big {
  * small pages: 0.7-4 ms for 1.7 MB on the benchmark machine, against 12 us for the mapping,
  * bench/profile-vm.md); the table starts at a 2 MiB boundary and its whole 2 MiB extents are
  * marked MADV_HUGEPAGE (see jf_alloc_big). The memory stays untouched until used. Smaller
- * tables, and systems without mmap, get calloc. Returns the table (NULL when out of memory);
+ * tables, and systems without MADV_HUGEPAGE, get calloc. Returns the table (NULL when out of memory);
  * *m is what jf_free_big takes. */
 void *jf_calloc_big(size_t n, jf_big *m);
 

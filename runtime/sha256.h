@@ -15,7 +15,7 @@ typedef struct jf_sha256 {
     size_t buflen;         /* bytes used in buf, always < 64 */
     int portable;          /* 1: the portable C rounds even where the CPU has SHA instructions
                             * (set after init; the tests compare the two) */
-    int ni;                /* the CPU's SHA instructions are used (set by init) */
+    int ni;                /* the CPU has SHA instructions (set by init from CPUID) */
 } jf_sha256;
 
 /* Starts a new hash. */
