@@ -1497,15 +1497,13 @@ int jf_store_import(jf_store *s, const jf_program *policy, const char *policy_ha
      * second time (streamed, as `jifen run` reads it), which is faster than reading them back
      * through SQLite. The file must not have changed in between: same size, same time of
      * change, same number of rows. */
-    int checked = 0; /* the thread's check is the one */
     jf_input in;
-    if (checking) {
-        int keep = rc == 0 && from_file != NULL; /* a storing error comes first */
-        int crc = check_join(&job, &in, keep, err);
-        if (keep) {
-            rc = crc;
-            checked = 1;
-        }
+    int checked = 0; /* the thread's check stands (its ledger in `in` when it passed) */
+    if (checking && rc == 0 && from_file) {
+        rc = check_join(&job, &in, 1, err);
+        checked = 1;
+    } else if (checking) { /* a storing error comes first; or the whole ledger is read below */
+        check_join(&job, &in, 0, err);
     }
     if (rc == 0) {
         if (!checked)
