@@ -861,8 +861,15 @@ static void block_rules(const jf_input *in, const jf_program *p, jf_event *ev, u
             if (j >= n)
                 continue;
             const jf_event *f = &ev[j];
-            const jf_event *later = f->line > e->line ? f : e, *first = later == f ? e : f;
-            char when[32];
+            /* the row read later (ledger order: a later batch's file, else a later line) is
+             * the one refused; the other is named by its line, and its file when another */
+            int f_later = f->file != e->file ? f->file > e->file : f->line > e->line;
+            const jf_event *later = f_later ? f : e, *first = f_later ? e : f;
+            char when[32], where[600];
+            if (first->file == later->file)
+                snprintf(where, sizeof where, "line %u", first->line);
+            else
+                snprintf(where, sizeof where, "%.500s:%u", jf_input_str(in, first->file), first->line);
             int y = e->date / 10000, mo = e->date / 100 % 100;
             if (r->period == 0)
                 snprintf(when, sizeof when, "%d", y);
@@ -871,9 +878,9 @@ static void block_rules(const jf_input *in, const jf_program *p, jf_event *ev, u
             else
                 snprintf(when, sizeof when, "%d-%02d", y, mo);
             rulerr_keep(best, 1, u, (uint32_t)e->member);
-            jf_error_set(&best->err, "%s:%u: member '%s' already has '%s' in %s %s (line %u); policy '%s' allows one per %s",
+            jf_error_set(&best->err, "%s:%u: member '%s' already has '%s' in %s %s (%s); policy '%s' allows one per %s",
                          jf_input_str(in, later->file), later->line, jf_input_str(in, in->members[e->member].id),
-                         jf_str(p, p->events[first->code].code), per_name[r->period], when, first->line,
+                         jf_str(p, p->events[first->code].code), per_name[r->period], when, where,
                          jf_str(p, p->name), per_name[r->period]);
             break;
         }

@@ -641,6 +641,7 @@ typedef struct sqlsrc {
     rowpipe *pipe;      /* a large ledger's events: read on a second thread (NULL: here) */
     int piped;          /* 1: the rows come through pipe (its thread started) */
     int finished;       /* the query has run to its end (or failed) */
+    int64_t *count;     /* counts the rows handed out (NULL: not counted) */
     const struct sqlsrc *others[2]; /* the load's other sources: finished before a reader starts */
 } sqlsrc;
 
@@ -695,6 +696,8 @@ static int sql_next(jf_rowsrc *r, jf_csv_field f[6], jf_error *err)
                                 (long long)batch);
         q->fi = lo;
     }
+    if (q->count)
+        (*q->count)++;
     r->name = q->files.text[q->fi]; /* the same pointer for every row of the batch */
     r->line = (unsigned long)num[1];
     r->id = num[2];
@@ -783,41 +786,60 @@ static void close_sqlsources(void *arg)
         q->then(q->arg);
 }
 
-/* Loads the ledger: members and branches from the store; events from the store, or, with
- * events_csv, from that file instead (import: the rows it has just stored, when the store held
- * no events before them). With events_csv, read_through(arg) (when not NULL) is called once
- * the connection is no longer used (members and branches read, their statements finished). */
-static int load_ledger(jf_store *s, const jf_program *policy, jf_input *in, const char *events_csv,
+/* Where load_ledger takes the events from, when not all from the store. */
+typedef struct ledger_events {
+    const char *csv;          /* this file's events (NULL: the store's, all of them) */
+    jf_store *old;            /* with csv: a connection that sees the store before this import
+                                 (its last commit); its events come first (NULL: the file's alone) */
+    int64_t old_rows;         /* counted by load_ledger: the events read through `old` */
+} ledger_events;
+
+/* Loads the ledger: members and branches from the store; events from the store, or from
+ * ev->csv instead (import: the rows it has just stored), after those of ev->old (the ledger as
+ * it was). With ev->csv, read_through(arg) (when not NULL) is called once the connection s is
+ * no longer used (members and branches read, their statements finished). */
+static int load_ledger(jf_store *s, const jf_program *policy, jf_input *in, ledger_events *ev,
                        void (*read_through)(void *arg), void *arg, jf_error *err)
 {
-    jf_rowsrc m, e, b;
+    jf_rowsrc m, e, o, b;
     int64_t nbranches = 0;
+    const char *csv = ev ? ev->csv : NULL;
     memset(in, 0, sizeof *in);
     memset(&b, 0, sizeof b);
+    memset(&o, 0, sizeof o);
     if (jf_store_query(s, "SELECT count(*) FROM branches", NULL, 0, count_row, &nbranches, err))
         return -1;
     if (sql_source(s, &m, members_sql, "members", err))
         return -1;
-    if (events_csv ? jf_rowsrc_csv(&e, events_csv, JF_TABLE_EVENTS, err) : sql_source(s, &e, events_sql, "events", err)) {
+    if (csv ? jf_rowsrc_csv(&e, csv, JF_TABLE_EVENTS, err) : sql_source(s, &e, events_sql, "events", err)) {
         jf_rowsrc_close(&m);
         return -1;
     }
-    if (nbranches && sql_source(s, &b, branches_sql, "branches", err)) {
+    if ((nbranches && sql_source(s, &b, branches_sql, "branches", err)) ||
+        (csv && ev->old && sql_source(ev->old, &o, events_sql, "events", err))) {
         jf_rowsrc_close(&m);
         jf_rowsrc_close(&e);
+        jf_rowsrc_close(&b);
         return -1;
     }
-    if (!events_csv) {
+    if (o.state) {
+        ev->old_rows = 0;
+        ((sqlsrc *)o.state)->count = &ev->old_rows;
+    }
+    if (!csv) {
         sqlsrc *eq = e.state; /* its reader thread starts only once the other two are read through */
         eq->others[0] = m.state;
         eq->others[1] = nbranches ? b.state : NULL;
     }
-    jf_rowsrc *ev = &e;
+    /* the old ledger's events (their own connection: its reader may start at once), then the file's */
+    jf_rowsrc *evs[2] = {o.state ? &o : &e, &e};
+    int nev = o.state ? 2 : 1;
     sqlsources q = {&m, &b, read_through, arg};
-    int rc = events_csv ? jf_input_load_rows_streaming(in, policy, &m, &ev, 1, nbranches ? &b : NULL,
-                                                       jf_run_events_env(), 2, close_sqlsources, &q, err)
-                        : jf_input_load_rows(in, policy, &m, &ev, 1, nbranches ? &b : NULL, err);
-    jf_rowsrc_close(&e); /* first: its reader thread, if any, stops using the connection */
+    int rc = csv ? jf_input_load_rows_streaming(in, policy, &m, evs, nev, nbranches ? &b : NULL,
+                                                jf_run_events_env(), 2, close_sqlsources, &q, err)
+                 : jf_input_load_rows(in, policy, &m, evs, 1, nbranches ? &b : NULL, err);
+    jf_rowsrc_close(&o); /* first: their reader threads, if any, stop using the connections */
+    jf_rowsrc_close(&e);
     jf_rowsrc_close(&m);
     jf_rowsrc_close(&b);
     return rc;
@@ -828,13 +850,40 @@ int jf_store_load(jf_store *s, const jf_program *policy, jf_input *in, jf_error 
     return load_ledger(s, policy, in, NULL, NULL, NULL, err);
 }
 
-/* The check of an imported file's rows (load_ledger from the file) on a second thread, while
- * the main thread stores them: the thread reads the members and branches through the
- * connection first, the main thread waiting, then only the file. */
+/* Opens a second, read-only connection to s's database in a read transaction: it sees the
+ * store as of its last commit (WAL: s's open write transaction neither blocks nor shows). */
+static int open_reader(const jf_store *s, jf_store *r, jf_error *err)
+{
+    r->path = s->path;
+    r->db = NULL;
+    int rc = sqlite3_open_v2(s->path, &r->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) == SQLITE_OK ? 0 : -1;
+    if (rc == 0) {
+        sqlite3_busy_timeout(r->db, 5000);
+        rc = jf_store_exec(r, "BEGIN", NULL, 0, NULL, err);
+    } else {
+        jf_error_set(err, "%s: cannot open a second connection: %s", s->path, r->db ? sqlite3_errmsg(r->db) : "out of memory");
+    }
+    if (rc)
+        jf_store_close(r);
+    return rc;
+}
+
+static void close_reader(jf_store *r)
+{
+    jf_store_rollback(r);
+    jf_store_close(r);
+}
+
+/* The check of an import on a second thread, while the main thread stores the file's rows:
+ * the thread reads the members and branches through the connection first (the main thread
+ * waiting), then (whole) the events stored before this import through a second connection,
+ * then the file's. */
 typedef struct checkjob {
     jf_store *s;               /* the store (the thread uses its connection until sql_done) */
     const jf_program *policy;  /* the policy */
-    const char *path;          /* the events file */
+    ledger_events ev;          /* the file, and (whole) the connection to the ledger as it was */
+    jf_store old;              /* that connection (whole: opened and closed by the thread) */
+    int whole;                 /* 1: the ledger's events before the file's; 0: the file's alone */
     jf_input in;               /* the ledger loaded (rc 0: the caller frees it) */
     jf_error err;              /* the thread's error (rc != 0) */
     int rc;                    /* load_ledger's result */
@@ -856,19 +905,26 @@ static void check_sql_done(void *arg)
 static void *check_run(void *arg)
 {
     checkjob *j = arg;
-    j->rc = load_ledger(j->s, j->policy, &j->in, j->path, check_sql_done, j, &j->err);
+    j->rc = j->whole ? open_reader(j->s, &j->old, &j->err) : 0;
+    if (j->rc == 0) {
+        j->ev.old = j->whole ? &j->old : NULL;
+        j->rc = load_ledger(j->s, j->policy, &j->in, &j->ev, check_sql_done, j, &j->err);
+    }
+    if (j->whole)
+        close_reader(&j->old);
     check_sql_done(j); /* (also when it failed before reading the events) */
     return NULL;
 }
 
-/* Starts the check of `path` on a second thread and returns once the connection is free again;
- * 0 when it could not be started (the caller checks on its own thread). */
-static int check_start(checkjob *j, jf_store *s, const jf_program *policy, const char *path)
+/* Starts the check of `path` (whole: after the ledger's events) on a second thread and returns
+ * once the connection is free again; 0 when it could not be started. */
+static int check_start(checkjob *j, jf_store *s, const jf_program *policy, const char *path, int whole)
 {
     memset(j, 0, sizeof *j);
     j->s = s;
     j->policy = policy;
-    j->path = path;
+    j->ev.csv = path;
+    j->whole = whole;
     if (pthread_mutex_init(&j->mu, NULL) != 0)
         return 0;
     if (pthread_cond_init(&j->cv, NULL) != 0) {
@@ -1480,41 +1536,46 @@ int jf_store_import(jf_store *s, const jf_program *policy, const char *policy_ha
      * the members and branches stored, as the whole ledger's would be). */
     int only_file = held == 0 || (policy_hash && !strcmp(mark, want) && !members && !branches &&
                                   policy->nuniques == 0 && policy->ncancels == 0);
-    const char *from_file = events && only_file ? events : NULL;
+    const char *from_file = events; /* NULL: no events in this batch (the store's are read) */
     if (rc == 0 && from_file && stat(from_file, &before) != 0)
         rc = jf_error_set(err, "%s: cannot read", from_file);
-    /* the file's check runs on a second thread while its rows are stored (it reads the
+    /* the check runs on a second thread while the file's rows are stored (it reads the
      * members and branches through the connection first, this thread waiting) */
     checkjob job;
-    int checking = rc == 0 && from_file && check_start(&job, s, policy, from_file);
+    int checking = rc == 0 && from_file && check_start(&job, s, policy, from_file, !only_file);
     if (rc == 0 && events)
         rc = stage_file(s, 2, events, rep->batch, &rep->events, err);
     if (held && held + rep->events >= 0x40000000LL) /* more than an input holds: the whole ledger */
         from_file = NULL;                            /* is read, and refused as too many events */
-    /* The whole ledger, with this batch, must pass the same checks as `jifen run`. When only
-     * the file's rows need checking (above), they are the rows stored just now as they were
-     * read (the same fields, file name and lines): they are checked from the file, read a
-     * second time (streamed, as `jifen run` reads it), which is faster than reading them back
-     * through SQLite. The file must not have changed in between: same size, same time of
-     * change, same number of rows. */
+    /* The whole ledger, with this batch, must pass the same checks as `jifen run` (or, above,
+     * only the file's rows). The rows stored just now are checked as they were read (the same
+     * fields, file name and lines), from the file, read a second time (streamed, as `jifen run`
+     * reads it): faster than reading them back through SQLite. The events stored before come
+     * first, read through a second connection that sees the store as it was (the thread does
+     * this while this one stores the file's rows). The file must not have changed in between:
+     * same size, same time of change, same number of rows. */
     jf_input in;
-    int checked = 0; /* the thread's check stands (its ledger in `in` when it passed) */
+    int checked = 0;       /* the thread's check stands (its ledger in `in` when it passed) */
+    int64_t old_rows = 0;  /* the events it read before the file's */
     if (checking && rc == 0 && from_file) {
         rc = check_join(&job, &in, 1, err);
+        old_rows = job.ev.old_rows;
         checked = 1;
     } else if (checking) { /* a storing error comes first; or the whole ledger is read below */
         check_join(&job, &in, 0, err);
     }
+    if (rc == 0 && !checked) { /* no thread: here, the file's rows alone or the store's, all of them */
+        ledger_events le = {from_file, NULL, 0};
+        if (!only_file)
+            from_file = NULL;
+        rc = load_ledger(s, policy, &in, from_file ? &le : NULL, NULL, NULL, err);
+    }
     if (rc == 0) {
-        if (!checked)
-            rc = load_ledger(s, policy, &in, from_file, NULL, NULL, err);
-        if (rc == 0) {
-            if (from_file &&
-                (in.nevents != (uint64_t)rep->events || stat(from_file, &after) != 0 || after.st_size != before.st_size ||
-                 after.st_mtim.tv_sec != before.st_mtim.tv_sec || after.st_mtim.tv_nsec != before.st_mtim.tv_nsec))
-                rc = jf_error_set(err, "%s: the file changed while it was imported; nothing stored", from_file);
-            jf_input_free(&in);
-        }
+        if (from_file && (in.nevents != (uint64_t)(old_rows + rep->events) || stat(from_file, &after) != 0 ||
+                          after.st_size != before.st_size || after.st_mtim.tv_sec != before.st_mtim.tv_sec ||
+                          after.st_mtim.tv_nsec != before.st_mtim.tv_nsec))
+            rc = jf_error_set(err, "%s: the file changed while it was imported; nothing stored", from_file);
+        jf_input_free(&in);
     }
     if (rc == 0 && policy_hash) { /* the ledger with this batch passed this policy's checks */
         char now_mark[MARK_LEN];

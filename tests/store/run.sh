@@ -26,6 +26,12 @@
 #      a fresh store, whose events are checked from the file rather than read back: refused with
 #      `jifen run`'s message (the case's `expected`), nothing stored; again with the file's events
 #      checked in spilled runs of 3 (JIFEN_RUN_EVENTS=3)
+#  11  the store's mark: an import of events alone checks only the file's rows when the mark
+#      vouches for the ledger, and the whole ledger otherwise
+#  12  the whole ledger checked while a second batch is stored (the rows stored before read
+#      through a second connection, the file's rows from the file): input rules across batches
+#      (one per quarter, cancel … by), refused with the later batch's FILE:LINE, nothing stored;
+#      a cancel of an earlier batch's event scored; a ledger of over 65,536 events read through
 #
 # Usage: sh tests/store/run.sh [BIN]       (BIN defaults to bin/jifen; run from anywhere)
 # Env:   JIFEN_CRASH_SEED=N  the crash test's delays (printed; default: from the clock)
@@ -810,6 +816,86 @@ j import "$T/s11h.db" --events "$T/h2.csv"
 rc_fails "handan, second half"
 same "message" "$(cat "$T/err")" "$T/h1.csv:999: event 'no.such.code' is not in the vocabulary of policy 'handan'"
 end "11 a policy with input rules (cancel … by): the whole ledger is checked, mark or not"
+
+# ---- 12. the whole ledger checked beside the import: rows of earlier batches against the file's --
+# When the store's mark does not vouch for the ledger (a policy with input rules, no mark, members
+# in the batch), a second thread reads the rows stored before through a second connection (the
+# store as it was: the batch is not committed), then the file's rows from the file, while the
+# batch is stored. A rule broken across batches names the later batch's row; nothing is stored.
+mark 12
+# jidu: one q.base per quarter. Batch 1 is the scheme's events (M01's 2025 Q1 q.base at line 2 of
+# tests/schemes/jidu/events.csv); batch 2 brings a second one for 2025 Q1, also at line 2 of its
+# file: the row refused is batch 2's (ledger order: the later batch), the other named by file:line.
+jd=tests/schemes/jidu
+printf 'member_id,date,event,qty,ref,note\nM01,2025-03-01,q.base,45,,second\n' >"$T/j2.csv"
+for runs in "" 3; do
+    begin
+    rm -f "$T/s12j.db"*
+    newstore "$T/s12j.db" jidu "$(years_of jidu | head -n 1)" || { note "setup failed:"; cat "$T/ns.err" >>"$T/why"; }
+    ev0=$(sq "$T/s12j.db" 'SELECT count(*) FROM events')
+    d0=$(dumphash "$T/s12j.db")
+    JIFEN_RUN_EVENTS=$runs "$BIN" import "$T/s12j.db" --events "$T/j2.csv" >"$T/out" 2>"$T/err"
+    rc=$?
+    rc_fails "jidu, a second q.base in 2025 Q1"
+    empty "stdout" "$T/out"
+    same "message" "$(cat "$T/err")" "$T/j2.csv:2: member 'M01' already has 'q.base' in quarter 2025 Q1 ($jd/events.csv:2); policy 'jidu' allows one per quarter"
+    same "events" "$(sq "$T/s12j.db" 'SELECT count(*) FROM events')" "$ev0"
+    same ".dump hash" "$(dumphash "$T/s12j.db")" "$d0"
+    end "12 one per quarter across batches${runs:+ (spilled runs of $runs)}: batch 2's row refused, naming batch 1's; nothing stored"
+done
+
+# handan: cancel basic, contribution by audit.unfounded. M03's 2025 (tests/schemes/handan): basic
+# 60, contribution 40 ref c1, vote.public 80, vote.peer 80. Batch 2 cancels c1 (a batch-1 row):
+#   党员积分 = clamp(60 + 40 - 0, 0, 100) = 100 before; = clamp(60, 0, 100) = 60 after
+#   score = 60 × 80% + 80 × 10% + 80 × 10% = 48 + 8 + 8 = 64 (before: 80 + 8 + 8 = 96, 优秀)
+#   tier: 1 audit (< 3); not ≥ 90; not ≥ 70; ≥ 60 → 基本合格; outcome no_awards (基本合格)
+hd=tests/schemes/handan
+printf 'member_id,date,event,qty,ref,note\nM03,2025-11-01,audit.unfounded,,c1,抽查\n' >"$T/h12.csv"
+printf 'member_id,date,event,qty,ref,note\nM03,2025-11-02,audit.unfounded,,c9,\n' >"$T/h12bad.csv"
+begin
+rm -f "$T/s12h.db"*
+newstore "$T/s12h.db" handan "$(years_of handan | head -n 1)" || { note "setup failed:"; cat "$T/ns.err" >>"$T/why"; }
+j eval "$T/s12h.db" --year 2025 --format csv
+same "M03 before" "$(grep '^M03,' "$T/out")" "M03,96,优秀,"
+cp "$T/s12h.db" "$T/s12h-bad.db"
+j import "$T/s12h.db" --events "$T/h12.csv"
+rc_is 0 "the cancel of batch 1's c1"
+same "report" "$(cat "$T/out")" "batch 2: 0 members, 0 branches, 1 events"
+j eval "$T/s12h.db" --year 2025 --format csv
+rc_is 0 "eval"
+same "M03 after" "$(grep '^M03,' "$T/out")" "M03,64,基本合格,no_awards"
+end "12 a cancel in batch 2 of an event of batch 1: scored (M03 96 → 64, worked out above)"
+for runs in "" 3; do
+    begin
+    ev0=$(sq "$T/s12h-bad.db" 'SELECT count(*) FROM events')
+    JIFEN_RUN_EVENTS=$runs "$BIN" import "$T/s12h-bad.db" --events "$T/h12bad.csv" >"$T/out" 2>"$T/err"
+    rc=$?
+    rc_fails "a cancel that matches nothing"
+    same "message" "$(cat "$T/err")" "$T/h12bad.csv:2: 'audit.unfounded' with ref 'c9' matches no earlier event of member 'M03' that it can cancel"
+    same "events" "$(sq "$T/s12h-bad.db" 'SELECT count(*) FROM events')" "$ev0"
+    same "batches" "$(sq "$T/s12h-bad.db" 'SELECT count(*) FROM batches')" 1
+    end "12 a cancel in batch 2 that matches no event of any batch${runs:+ (spilled runs of $runs)}: refused, nothing stored"
+done
+
+# section 3's ledger (100,000 + the scheme's events, over 65,536: the earlier rows come through the
+# row pipe's second thread) without its mark: the whole ledger is checked beside the import. A
+# bad row written behind jifen's back as the ledger's last row is named: every row was read.
+printf 'member_id,date,event,qty,ref,note\nM01,2026-03-10,meeting.absent,1,,\nM02,2026-05-20,bonus,6,,\n' >"$T/next12.csv"
+begin
+cp "$T/s3.db" "$T/s12x.db"
+sq "$T/s12x.db" "DELETE FROM meta WHERE key = 'checked'" >/dev/null
+ev0=$(sq "$T/s12x.db" 'SELECT count(*) FROM events')
+cp "$T/s12x.db" "$T/s12y.db"
+j import "$T/s12x.db" --events "$T/next12.csv"
+rc_is 0 "no mark, a large ledger"
+same "report" "$(cat "$T/out")" "batch 3: 0 members, 0 branches, 2 events"
+same "events" "$(sq "$T/s12x.db" 'SELECT count(*) FROM events')" $((ev0 + 2))
+sq "$T/s12y.db" "INSERT INTO events(member_id, date, event, qty, ref, note, batch, line) VALUES('M01', '2025-01-02', 'no.such.code', '1', '', '', 2, 100002)" >/dev/null
+j import "$T/s12y.db" --events "$T/next12.csv"
+rc_fails "the ledger's last row is bad"
+same "message" "$(cat "$T/err")" "$T/big.csv:100002: event 'no.such.code' is not in the vocabulary of policy 'xianfeng'"
+same "batches" "$(sq "$T/s12y.db" 'SELECT count(*) FROM batches')" 2
+end "12 a ledger of over 65,536 events, no mark: checked whole beside the import (its last row named when bad)"
 
 mark end
 done_at=$(ms)
