@@ -18,7 +18,8 @@
 #   - SQLite                jifen db init / db policy (untimed), jifen import, jifen eval; then
 #                           the next year's events imported into a copy of the store: as it is
 #                           (its mark 'checked' vouches for the first year), and with the mark
-#                           removed (the whole ledger read back and checked)
+#                           removed (the whole ledger checked: the rows stored before read through
+#                           a second connection beside the import, the file's from the file)
 #   - baselines             whichever of these exist in bench/baselines/:
 #                             S.c    built with cc -std=c11 -O2, run as  PROG M E B YEAR
 #                             S.lua  run as  lua5.4 S.lua M E B YEAR  and  luajit S.lua M E B YEAR
@@ -447,9 +448,9 @@ jifen_stages() {
             next_import copy_db_next import2 "jifen import, next year (store holds the first)" \
                 "the store's mark vouches for the first year: for a policy without input rules only the file's rows are checked"
             # the same without the mark (a store of an older jifen; a policy with input rules,
-            # cancels or one row per period, is always checked so): the whole ledger is read back
+            # cancels or one row per period, is always checked so): the whole ledger is checked
             next_import copy_db_next_unmarked import3 "jifen import, next year, whole ledger checked" \
-                "the store's mark removed: the whole ledger ($(th $((EV + _nx_ev))) events) read back from SQLite and checked"
+                "the store's mark removed: the whole ledger ($(th $((EV + _nx_ev))) events) checked, the first year's read back through a second connection while the file's rows are stored"
         fi
         rm -rf "$_nx" "$DB.next" "$DB.next"-*
     else
