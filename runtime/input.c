@@ -1221,16 +1221,20 @@ void jf_evcursor_close(jf_evcursor *c)
     free(c);
 }
 
+/* By date, line, then file (a store's ledger read with a file: two rows may share a line;
+ * files are pooled in the order they are read, so this is the order of the in-memory sort,
+ * whose last key is the reading order). */
 static int cmp_block_event(const void *x, const void *y)
 {
     const jf_event *a = x, *b = y;
     if (a->date != b->date)
         return a->date < b->date ? -1 : 1;
-    return a->line < b->line ? -1 : a->line > b->line;
+    if (a->line != b->line)
+        return a->line < b->line ? -1 : 1;
+    return a->file < b->file ? -1 : a->file > b->file;
 }
 
-/* Gathers member m's events from the runs into c->block, sorted by date and line (a single
- * events file: its lines are unique). */
+/* Gathers member m's events from the runs into c->block, sorted by date, line and file. */
 static int cursor_fill(jf_evcursor *c, uint32_t m, uint32_t *n, jf_error *err)
 {
     uint32_t k = 0;
@@ -1400,9 +1404,19 @@ static int load_events(jf_input *in, const jf_program *p, jf_rowsrc **srcs, int 
             file = pool_add(in, path, strlen(path), &fail);
         }
         jf_csv_field mid = f[0], date = f[1], code = f[2], qty = f[3], ref = f[4], note = f[5];
+        /* the previous row's member; else the next one in the members file (files that list
+         * the roster in order period after period); else a lookup */
         const char *last_id = last_m >= 0 ? jf_input_str(in, in->members[last_m].id) : NULL;
-        int m = last_id && mid.len == last_len && same_bytes(last_id, mid.ptr, mid.len)
-                    ? last_m : idindex_find(ix, mid.ptr, mid.len);
+        int m = -1;
+        if (last_id && mid.len == last_len && same_bytes(last_id, mid.ptr, mid.len)) {
+            m = last_m;
+        } else if (last_m >= 0 && (uint32_t)last_m + 1 < in->nmembers) {
+            const char *next_id = jf_input_str(in, in->members[last_m + 1].id);
+            if (strlen(next_id) == mid.len && same_bytes(next_id, mid.ptr, mid.len))
+                m = last_m + 1;
+        }
+        if (m < 0)
+            m = idindex_find(ix, mid.ptr, mid.len);
         last_m = m;
         last_len = mid.len;
         if (m < 0) {
