@@ -225,6 +225,9 @@ row() {
     fi
 }
 evps() { [ "$2" -gt 0 ] && th $(($1 * 1000000 / $2)) || echo "-"; }
+# claim S N KEY VALUE OK: one measure of one of the issue's claims (OK 1 when it holds), for the
+# summary at the top of results.md
+claim() { echo "$2 $4 $5" >>"$TMP/claim.$1.$3"; }
 
 # the commands, for results.md (one folder per scheme and size; the others differ in --members)
 note_cmds() {
@@ -345,6 +348,7 @@ next_import() {
     PREP=$1
     if fits "import.$S" $((EV + _nx_ev)) &&
         measure "$2.$S" "$_nx_ev" /dev/null "$JIFEN" import "$DB.next" --events "$_nx/events.csv"; then
+        claim "$S" "$N" "$2" "$(evps "$_nx_ev" "$M_US")" $((_nx_ev * 1000000 >= M_US * 500000))
         row "$S" "$N" "$_nx_ev" "$3" "$M_US" "$M_KB" "$(evps "$_nx_ev" "$M_US")" "" "$((M_US * 1000 / _nx_ev)) ns/event; $4"
     else
         row "$S" "$N" "$_nx_ev" "$3" "" "" "" "" "${SKIP_WHY:-failed: $M_ERR}"
@@ -402,6 +406,10 @@ jifen_stages() {
         _js_eval="evaluate stage: no --stats"
         [ "$_js_e1" -gt 0 ] && [ "$_js_e2" -gt 0 ] &&
             _js_eval="evaluate stage $((_js_e1 / 1000000)) ms → $((_js_e2 / 1000000)) ms: **$(ratio "$_js_e1" "$_js_e2")×** (median of $_js_k each, interleaved; its CPU, all threads: $((_js_c1 / 1000000)) ms → $((_js_c2 / 1000000)) ms)"
+        [ "$_js_e1" -gt 0 ] && [ "$_js_e2" -gt 0 ] &&
+            claim "$S" "$N" jobs "$(ratio "$_js_e1" "$_js_e2")×" $((_js_e1 * 100 >= _js_e2 * 170))
+        [ "$_js_same" = "output identical to --jobs 1's" ] && claim "$S" "$N" same identical 1
+        [ "$_js_same" = "output identical to --jobs 1's" ] || claim "$S" "$N" same differs 0
         row "$S" "$N" "$EV" "jifen run --jobs 2" "$M_US" "$M_KB" "$(evps "$EV" "$M_US")" "$(ratio "$_js_j1us" "$M_US")" \
             "$_js_same; end to end $(ratio "$_js_j1us" "$M_US")× --jobs 1; $_js_eval"
     else
@@ -422,6 +430,7 @@ jifen_stages() {
         --events "$D/events.csv"; then
         PREP=
         echo "$M_US $EV" >"$TMP/jimport.$S.$N"
+        claim "$S" "$N" import "$(evps "$EV" "$M_US")" $((EV * 1000000 >= M_US * 500000))
         _js_inet=
         if [ -f "$TMP/istartup.$S" ] && [ "$M_US" -gt "$(cat "$TMP/istartup.$S")" ]; then
             _js_i0=$(cat "$TMP/istartup.$S")
@@ -501,6 +510,12 @@ baseline() {
         row "$_bl_s" "$_bl_n" "$EV" "$_bl_label" "$M_US" "$M_KB" "$(evps "$EV" "$M_US")" "$(ratio "$_bl_jus" "$M_US")" \
             "output identical; CPU jifen ÷ this $(ratio "$_bl_jcs" "$((M_CS > 0 ? M_CS : 1))"); memory jifen ÷ this $(ratio "$_bl_jkb" "$M_KB")"
         echo "$M_US $EV" >"$TMP/b.$_bl_name.$_bl_s.$_bl_n"
+        case $_bl_name in # jifen within 2× of C; faster than Lua; at least 5× faster than SQL
+        c) _bl_ok=$((_bl_jus <= M_US * 2)) ;;
+        sqlite3) _bl_ok=$((_bl_jus * 5 <= M_US)) ;;
+        *) _bl_ok=$((_bl_jus < M_US)) ;;
+        esac
+        claim "$_bl_s" "$_bl_n" "$_bl_name" "$(ratio "$_bl_jus" "$M_US")" "$_bl_ok"
     else
         row "$_bl_s" "$_bl_n" "$EV" "$_bl_label" "" "" "" "" "failed: $M_ERR"
     fi
@@ -582,6 +597,7 @@ tenfold() {
         [ "$EV" -gt "$_tf_jev" ] && _tf_per=$(((M_KB - _tf_jkb) * 1024 / (EV - _tf_jev)))
         _tf_within="within 10 %"
         [ $((M_KB * 100)) -le $((_tf_jkb * 110)) ] || _tf_within="**more than 10 % above**"
+        claim "$S" "$N" x10 "$(ratio "$M_KB" "$_tf_jkb")" $((M_KB * 100 <= _tf_jkb * 110))
         echo "| $(th "$N") | $(th "$_tf_jev") → $(th "$EV") | $(mib "$_tf_jkb") → $(mib "$M_KB") | $(ratio "$M_KB" "$_tf_jkb") ($_tf_within) | $_tf_per | $((_tf_jnet * 1000 / _tf_jev)) → $((_tf_net * 1000 / EV)) | $(runs_of "$_tf_jev") → $(runs_of "$EV") | $_tf_same |" >>"$TMP/x10.$S"
     else
         echo "| $(th "$N") | | | | | | | failed: $M_ERR |" >>"$TMP/x10.$S"
@@ -629,6 +645,23 @@ flatness() { # flatness FILEPREFIX FIELD_OF_US FIELD_OF_EVENTS
     fi
 }
 
+# claimline S KEY TEXT: "TEXT: v / v / v (sizes): met at every size" from the claim lines
+claimline() {
+    _cl_f=$TMP/claim.$1.$2
+    if [ ! -f "$_cl_f" ]; then
+        echo "- $3: not measured"
+        return
+    fi
+    _cl_vals=$(cut -d' ' -f2 "$_cl_f" | paste -sd/ - | sed 's|/| / |g')
+    _cl_ns=$(cut -d' ' -f1 "$_cl_f" | while read -r _cl_n; do th "$_cl_n"; done | paste -sd/ - | sed 's|/| / |g')
+    _cl_bad=$(awk '$3 != 1 { print $1 }' "$_cl_f" | while read -r _cl_n; do th "$_cl_n"; done | paste -sd, - | sed 's|,|, |g')
+    if [ -z "$_cl_bad" ]; then
+        echo "- $3: $_cl_vals ($_cl_ns members): met at every size"
+    else
+        echo "- $3: $_cl_vals ($_cl_ns members): **not met at $_cl_bad members**"
+    fi
+}
+
 ELAPSED=$(($(now_us) - START))
 {
     echo "# jifen benchmarks"
@@ -637,6 +670,26 @@ ELAPSED=$(($(now_us) - START))
     echo "not the absolute times: **jifen ÷ this** is jifen run's wall time divided by the"
     echo "baseline's on the same files (above 1: the baseline is faster). Every baseline's output is"
     echo "first compared byte for byte with \`jifen run --format csv\`; a baseline that differs is not timed."
+    echo
+    echo "## The issue's claims in this run"
+    echo
+    echo "Read from the tables below (each line: the measure at each size, then whether the claim held)."
+    for S in $SCHEMES; do
+        echo
+        echo "$S:"
+        echo
+        claimline "$S" c "evaluate within 2× of hand-written C (jifen run ÷ C, wall)"
+        claimline "$S" lua5.4 "faster than Lua 5.4 (jifen run ÷ lua5.4)"
+        claimline "$S" luajit "faster than LuaJIT (jifen run ÷ luajit)"
+        claimline "$S" sqlite3 "at least 5× faster than SQL over SQLite (jifen run ÷ sqlite3, at most 0.20)"
+        echo "- cost per event flat within 25 % (jifen run's own stages): $(flatness "$TMP/jstages.$S" 1 2)"
+        claimline "$S" x10 "10× the events within 10 % of peak RSS (RSS ×)"
+        claimline "$S" jobs "--jobs 2 evaluate stage at least 1.7× --jobs 1's"
+        claimline "$S" same "--jobs 2 output identical to --jobs 1's"
+        claimline "$S" import "import into SQLite at least 500,000 events/s (raw)"
+        claimline "$S" import2 "the next year's import at least 500,000 events/s (the store's mark vouching)"
+        claimline "$S" import3 "the next year's import at least 500,000 events/s (the whole ledger checked)"
+    done
     echo
     echo "## Machine"
     echo
