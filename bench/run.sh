@@ -654,7 +654,7 @@ claimline() {
     fi
     _cl_vals=$(cut -d' ' -f2 "$_cl_f" | paste -sd/ - | sed 's|/| / |g')
     _cl_ns=$(cut -d' ' -f1 "$_cl_f" | while read -r _cl_n; do th "$_cl_n"; done | paste -sd/ - | sed 's|/| / |g')
-    _cl_bad=$(awk '$3 != 1 { print $1 }' "$_cl_f" | while read -r _cl_n; do th "$_cl_n"; done | paste -sd, - | sed 's|,|, |g')
+    _cl_bad=$(awk '$3 != 1 { print $1 }' "$_cl_f" | while read -r _cl_n; do th "$_cl_n"; done | paste -sd';' - | sed 's|;|, |g')
     if [ -z "$_cl_bad" ]; then
         echo "- $3: $_cl_vals ($_cl_ns members): met at every size"
     else
