@@ -1484,7 +1484,7 @@ static int stage_file(jf_store *s, int table, const char *path, int64_t batch, i
 #define CHECKED_SUFFIX "checks-1"
 #define MARK_LEN 128 /* room for a mark: 64 hex digits, a batch number, the suffix */
 
-/* Copies a mark (the first column) into a MARK_LEN buffer. */
+/* Copies the first column (a mark, a journal mode) into a MARK_LEN buffer. */
 static int mark_row(void *ctx, int n, const char *const *cols)
 {
     (void)n;
@@ -1519,6 +1519,9 @@ int jf_store_import(jf_store *s, const jf_program *policy, const char *policy_ha
         rc = jf_store_query(s, "SELECT ifnull(max(id), 0) FROM batches", NULL, 0, count_row, &last, err);
     if (rc == 0)
         rc = jf_store_query(s, "SELECT value FROM meta WHERE key = 'checked'", NULL, 0, mark_row, mark, err);
+    char mode[MARK_LEN] = ""; /* the journal mode: "wal" lets a second connection read beside the batch */
+    if (rc == 0)
+        rc = jf_store_query(s, "PRAGMA journal_mode", NULL, 0, mark_row, mode, err);
     if (policy_hash)
         snprintf(want, sizeof want, "%s %lld " CHECKED_SUFFIX, policy_hash, (long long)last);
     if (rc == 0)
@@ -1542,7 +1545,8 @@ int jf_store_import(jf_store *s, const jf_program *policy, const char *policy_ha
     /* the check runs on a second thread while the file's rows are stored (it reads the
      * members and branches through the connection first, this thread waiting) */
     checkjob job;
-    int checking = rc == 0 && from_file && check_start(&job, s, policy, from_file, !only_file);
+    int checking = rc == 0 && from_file && (only_file || !strcmp(mode, "wal")) &&
+                   check_start(&job, s, policy, from_file, !only_file);
     if (rc == 0 && events)
         rc = stage_file(s, 2, events, rep->batch, &rep->events, err);
     if (held && held + rep->events >= 0x40000000LL) /* more than an input holds: the whole ledger */
