@@ -404,12 +404,15 @@ jifen_stages() {
         [ "$E1_ALL" -gt 0 ] && [ $((E1_ALL / 1000)) -gt "${_js_s0:-0}" ] &&
             echo "$((E1_ALL / 1000 - ${_js_s0:-0})) $EV" >"$TMP/jstages.$S.$N"
         _js_eval="evaluate stage: no --stats"
-        [ "$_js_e1" -gt 0 ] && [ "$_js_e2" -gt 0 ] &&
+        if [ "$_js_e1" -gt 0 ] && [ "$_js_e2" -gt 0 ]; then
             _js_eval="evaluate stage $((_js_e1 / 1000000)) ms → $((_js_e2 / 1000000)) ms: **$(ratio "$_js_e1" "$_js_e2")×** (median of $_js_k each, interleaved; its CPU, all threads: $((_js_c1 / 1000000)) ms → $((_js_c2 / 1000000)) ms)"
-        [ "$_js_e1" -gt 0 ] && [ "$_js_e2" -gt 0 ] &&
             claim "$S" "$N" jobs "$(ratio "$_js_e1" "$_js_e2")×" $((_js_e1 * 100 >= _js_e2 * 170))
-        [ "$_js_same" = "output identical to --jobs 1's" ] && claim "$S" "$N" same identical 1
-        [ "$_js_same" = "output identical to --jobs 1's" ] || claim "$S" "$N" same differs 0
+        fi
+        if cmp -s "$TMP/out/$S.$N.jobs2" "$_js_ref"; then
+            claim "$S" "$N" same identical 1
+        else
+            claim "$S" "$N" same differs 0
+        fi
         row "$S" "$N" "$EV" "jifen run --jobs 2" "$M_US" "$M_KB" "$(evps "$EV" "$M_US")" "$(ratio "$_js_j1us" "$M_US")" \
             "$_js_same; end to end $(ratio "$_js_j1us" "$M_US")× --jobs 1; $_js_eval"
     else

@@ -881,9 +881,8 @@ static void close_reader(jf_store *r)
 typedef struct checkjob {
     jf_store *s;               /* the store (the thread uses its connection until sql_done) */
     const jf_program *policy;  /* the policy */
-    ledger_events ev;          /* the file, and (whole) the connection to the ledger as it was */
-    jf_store old;              /* that connection (whole: opened and closed by the thread) */
-    int whole;                 /* 1: the ledger's events before the file's; 0: the file's alone */
+    ledger_events ev;          /* the file, and (ev.old = &old) the ledger's events before it */
+    jf_store old;              /* that connection (when used: opened and closed by the thread) */
     jf_input in;               /* the ledger loaded (rc 0: the caller frees it) */
     jf_error err;              /* the thread's error (rc != 0) */
     int rc;                    /* load_ledger's result */
@@ -905,13 +904,11 @@ static void check_sql_done(void *arg)
 static void *check_run(void *arg)
 {
     checkjob *j = arg;
-    j->rc = j->whole ? open_reader(j->s, &j->old, &j->err) : 0;
-    if (j->rc == 0) {
-        j->ev.old = j->whole ? &j->old : NULL;
+    j->rc = j->ev.old ? open_reader(j->s, j->ev.old, &j->err) : 0;
+    if (j->rc == 0)
         j->rc = load_ledger(j->s, j->policy, &j->in, &j->ev, check_sql_done, j, &j->err);
-    }
-    if (j->whole)
-        close_reader(&j->old);
+    if (j->ev.old)
+        close_reader(j->ev.old);
     check_sql_done(j); /* (also when it failed before reading the events) */
     return NULL;
 }
@@ -924,7 +921,7 @@ static int check_start(checkjob *j, jf_store *s, const jf_program *policy, const
     j->s = s;
     j->policy = policy;
     j->ev.csv = path;
-    j->whole = whole;
+    j->ev.old = whole ? &j->old : NULL;
     if (pthread_mutex_init(&j->mu, NULL) != 0)
         return 0;
     if (pthread_cond_init(&j->cv, NULL) != 0) {
@@ -1569,9 +1566,9 @@ int jf_store_import(jf_store *s, const jf_program *policy, const char *policy_ha
         check_join(&job, &in, 0, err);
     }
     if (rc == 0 && !checked) { /* no thread: here, the file's rows alone or the store's, all of them */
-        ledger_events le = {from_file, NULL, 0};
         if (!only_file)
             from_file = NULL;
+        ledger_events le = {from_file, NULL, 0};
         rc = load_ledger(s, policy, &in, from_file ? &le : NULL, NULL, NULL, err);
     }
     if (rc == 0) {
