@@ -370,7 +370,7 @@ static int seed_row(void *ctx, int n, const char *const *cols)
             c->bad = 1;
             return 1;
         }
-        c->vm->prev[(size_t)m * c->vm->nslots + sl] = (jf_dec){num, den};
+        jf_vm_set_prev(c->vm, (uint32_t)m, (uint32_t)sl, (jf_dec){num, den});
         t = strchr(end, ',');
         if (!t)
             break;

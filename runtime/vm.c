@@ -29,7 +29,7 @@ static const jf_dec ONE = {1, 1};
 /* Sets n values to exact zero (0/1: an all-zero jf_dec is not a valid number). */
 void jf_vm_clear_history(jf_vm *vm)
 {
-    for (size_t i = 0; i < (size_t)vm->in->nmembers * vm->nslots; i++)
+    for (size_t i = 0; i < (size_t)vm->in->nmembers * vm->rw; i++)
         vm->prev[i] = (jf_dec){0, 1};
     for (uint32_t m = 0; m < vm->in->nmembers; m++)
         vm->prev_tier[m] = -1;
@@ -40,6 +40,29 @@ static void fill_zero(jf_dec *v, size_t n)
 {
     for (size_t i = 0; i < n; i++)
         v[i] = ZERO;
+}
+
+/* Member m's kept value of a slot (the slot is kept: see jf_vm.col). */
+static inline jf_dec *cell(const jf_vm *vm, uint32_t m, uint32_t slot)
+{
+    return vm->slots + (size_t)m * vm->rw + vm->col[slot];
+}
+
+/* With a work row: copies member m's kept values into it (its other slots keep what they
+ * hold: zero for the member's pass, else values no chunk after it reads). */
+static void work_load(jf_vm *vm, uint32_t m)
+{
+    const jf_dec *row = vm->slots + (size_t)m * vm->rw;
+    for (uint32_t k = 0; k < vm->rw; k++)
+        vm->work[vm->kept[k]] = row[k];
+}
+
+/* With a work row: copies its kept values back into member m's row. */
+static void work_save(jf_vm *vm, uint32_t m)
+{
+    jf_dec *row = vm->slots + (size_t)m * vm->rw;
+    for (uint32_t k = 0; k < vm->rw; k++)
+        row[k] = vm->work[vm->kept[k]];
 }
 
 static int trace_push(jf_vm *vm, jf_trace t)
@@ -94,9 +117,14 @@ static int run_chunk(jf_vm *vm, uint32_t ci, uint32_t m, const evctx *ec, jf_dec
     jf_dec st[JF_STACK_MAX];
     jf_dec *sp = st;            /* next free entry */
     const jf_dec *K = p->consts; /* constant pool, loaded once */
-    jf_dec *S = vm->slots + (size_t)m * vm->nslots;
+    /* the member's pass (event and member chunks) works on the row its step prepared; a
+     * later chunk on the kept values, copied into the work row and back at its end */
+    int own = vm->work && ch->kind != JF_CHUNK_EVENT && ch->kind != JF_CHUNK_MEMBER;
+    jf_dec *S = vm->work ? vm->work : vm->slots + (size_t)m * vm->rw;
     const jf_member *mem = &vm->in->members[m];
     int tr = tracing(vm, m);
+    if (own)
+        work_load(vm, m);
     jf_dec a, b, r;
     const char *fail = NULL;
 
@@ -242,7 +270,7 @@ op_CHARGE: {
     int32_t t = vm->in->branches[mem->branch].role[role];
     /* (t past the members: a proxy row of a scored holder, see crew) */
     if (t >= 0 && (uint32_t)t != m && ((uint32_t)t >= vm->in->nmembers || vm->in->members[t].scored)) {
-        jf_dec *dst = &vm->slots[(size_t)t * vm->nslots + slot];
+        jf_dec *dst = cell(vm, (uint32_t)t, slot); /* (kept: vm_layout) */
         if (jf_dec_add(*dst, a, dst) != JF_DEC_OK) {
             fail = "arithmetic overflow";
             goto error;
@@ -255,7 +283,7 @@ op_CHARGE: {
 op_HASROLE: *sp++ = (mem->rolemask >> U16(1)) & 1 ? ONE : ZERO; NEXT(3);
 op_STATUS: *sp++ = jf_dec_int(mem->status); NEXT(1);
 op_CATEGORY: *sp++ = jf_dec_int(mem->category); NEXT(1);
-op_PREV: *sp++ = vm->have_prev ? vm->prev[(size_t)m * vm->nslots + U16(1)] : ZERO; NEXT(3);
+op_PREV: *sp++ = vm->have_prev ? vm->prev[(size_t)m * vm->rw + vm->col[U16(1)]] : ZERO; NEXT(3);
 op_PREVTIER:
     *sp++ = jf_dec_int(vm->prev_tier[m]);
     if (tr)
@@ -285,6 +313,8 @@ op_OUTCOME:
 op_RET:
     if (result) /* only TIERCOND and SHARE chunks are asked: verified to return one value */
         *result = sp[-1];
+    if (own)
+        work_save(vm, m);
     return 0;
 error:
     return runtime_error(vm, (uint32_t)(pc - p->code), m, fail);
@@ -349,6 +379,66 @@ static void holder_totals(jf_vm *vm, uint32_t m, int save)
     }
 }
 
+/* Which slots each member keeps once its pass (event chunks, member chunk) is done: those a
+ * later step or the caller reads (the score, ranks, tier keys, columns, history, any slot a
+ * ranked, tier, share or final chunk names). With charges also every slot an event chunk
+ * names (a role holder's member chunk runs in a later step, on what its events added) and
+ * every slot charged (a charge lands in the holder's kept row, before or after its pass).
+ * With fewer kept than slots the pass runs on a work row and only the kept values are stored
+ * per member: xianfeng keeps 7 of its 98 slots, guoqi 6 of 22. Otherwise every slot is kept
+ * and the chunks work on the member's row. -1 when out of memory. */
+static int vm_layout(jf_vm *vm)
+{
+    const jf_program *p = vm->prog;
+    uint8_t *keep = calloc(vm->nslots, 1);
+    vm->col = malloc(vm->nslots * sizeof *vm->col);
+    vm->kept = malloc(vm->nslots * sizeof *vm->kept);
+    if (!keep || !vm->col || !vm->kept) {
+        free(keep);
+        return -1;
+    }
+    if (p->nslots) /* (verified: every index below is a slot) */
+        keep[p->score_slot] = 1;
+    for (uint32_t i = 0; i < p->ncolumns; i++)
+        keep[p->columns[i].slot] = 1;
+    for (uint32_t s = 0; s < p->nslots; s++)
+        keep[s] |= p->slots[s].history;
+    for (uint32_t r = 0; r < p->nranks; r++)
+        keep[p->ranks[r].src] = keep[p->ranks[r].dst] = 1;
+    for (uint32_t t = 0; t < p->ntier_rules; t++)
+        for (int k = 0; k < p->tier_rules[t].nkeys; k++)
+            keep[p->tier_rules[t].keys[k]] = 1;
+    for (uint32_t c = 0; c < p->nchunks; c++) {
+        const jf_chunk *ch = &p->chunks[c];
+        int later = ch->kind != JF_CHUNK_MEMBER && (ch->kind != JF_CHUNK_EVENT || p->has_charges);
+        for (uint32_t off = ch->start; off < ch->start + ch->len;) {
+            const jf_opinfo *oi = &jf_opinfo_table[p->code[off]];
+            if (oi->operand == JF_A_SLOT && (later || p->code[off] == JF_OP_PREV))
+                keep[p->code[off + 1] | p->code[off + 2] << 8] = 1;
+            if (oi->operand == JF_A_CHARGE)
+                keep[p->code[off + 3] | p->code[off + 4] << 8] = 1;
+            off += (uint32_t)jf_operand_size(oi->operand);
+        }
+    }
+    vm->rw = 0;
+    for (uint32_t s = 0; s < vm->nslots; s++) {
+        int k = keep[s];
+        vm->col[s] = k ? (uint16_t)vm->rw : JF_NONE;
+        if (k)
+            vm->kept[vm->rw++] = (uint16_t)s;
+    }
+    free(keep);
+    if (vm->rw == vm->nslots)
+        return 0;
+    if (vm->rw == 0) { /* (a row of at least one value) */
+        vm->kept[0] = 0;
+        vm->col[0] = 0;
+        vm->rw = 1;
+    }
+    vm->work = malloc(vm->nslots * sizeof *vm->work);
+    return vm->work ? 0 : -1;
+}
+
 int jf_vm_init(jf_vm *vm, const jf_program *p, const jf_input *in, jf_error *err)
 {
     memset(vm, 0, sizeof *vm);
@@ -358,11 +448,17 @@ int jf_vm_init(jf_vm *vm, const jf_program *p, const jf_input *in, jf_error *err
     vm->nslots = p->nslots ? p->nslots : 1;
     vm->trace_member = -1;
     size_t nm = in->nmembers ? in->nmembers : 1, ne = p->nevents ? p->nevents : 1;
-    if (nm + (size_t)in->nbranches * 3 > SIZE_MAX / vm->nslots / sizeof(jf_dec) / 2)
+    if (vm_layout(vm)) {
+        jf_vm_free(vm);
+        return jf_error_set(err, "out of memory");
+    }
+    if (nm + (size_t)in->nbranches * 3 > SIZE_MAX / vm->rw / sizeof(jf_dec) / 2) {
+        jf_vm_free(vm);
         return jf_error_set(err, "too many members for memory");
+    }
     /* after the members' rows, room for the proxies of the evaluation threads (see crew) */
-    vm->slots = jf_calloc_big((nm + (size_t)in->nbranches * 3) * vm->nslots * sizeof *vm->slots, &vm->slots_mem);
-    vm->prev = jf_calloc_big(nm * vm->nslots * sizeof *vm->prev, &vm->prev_mem);
+    vm->slots = jf_calloc_big((nm + (size_t)in->nbranches * 3) * vm->rw * sizeof *vm->slots, &vm->slots_mem);
+    vm->prev = jf_calloc_big(nm * vm->rw * sizeof *vm->prev, &vm->prev_mem);
     vm->tier = calloc(nm, sizeof *vm->tier);
     vm->prev_tier = calloc(nm, sizeof *vm->prev_tier);
     vm->rank = calloc(nm, sizeof *vm->rank);
@@ -413,6 +509,9 @@ void jf_vm_free(jf_vm *vm)
     free(vm->holder);
     free(vm->aggs);
     free(vm->held);
+    free(vm->col);
+    free(vm->kept);
+    free(vm->work);
     jf_evcursor_close(vm->cur);
     memset(vm, 0, sizeof *vm);
 }
@@ -473,7 +572,7 @@ static int scan(jf_vm *vm, uint32_t m, int handlers, int aggs)
     }
 fold:
     if (handlers) { /* fold highest-per-matter values into their rules */
-        jf_dec *S = vm->slots + (size_t)m * vm->nslots;
+        jf_dec *S = vm->work ? vm->work : vm->slots + (size_t)m * vm->rw;
         for (uint32_t i = 0; i < vm->nrefs; i++)
             if (jf_dec_add(S[vm->refs[i].slot], vm->refs[i].max, &S[vm->refs[i].slot]) != JF_DEC_OK) {
                 vm->failed = 1;
@@ -531,7 +630,7 @@ static int policy_ranks(jf_vm *vm, rankkey *keys)
             uint32_t n = 0;
             for (uint32_t m = lo; m < hi; m++)
                 if (in->members[m].scored) {
-                    keys[n].k[0] = vm->slots[(size_t)m * vm->nslots + d->src];
+                    keys[n].k[0] = *cell(vm, m, d->src);
                     keys[n].nk = 1;
                     keys[n].m = m;
                     n++;
@@ -541,7 +640,7 @@ static int policy_ranks(jf_vm *vm, rankkey *keys)
             for (uint32_t i = 0; i < n; i++) {
                 if (i == 0 || !same_keys(&keys[i], &keys[i - 1]))
                     rank = i + 1;
-                jf_dec *dst = &vm->slots[(size_t)keys[i].m * vm->nslots + d->dst];
+                jf_dec *dst = cell(vm, keys[i].m, d->dst);
                 *dst = jf_dec_int(rank);
                 if (tracing(vm, keys[i].m) && p->slots[d->dst].kind != JF_SLOT_HIDDEN)
                     trace_push(vm, (jf_trace){.kind = JF_TR_SLOT, .slot = d->dst, .a = *dst, .tier = -1});
@@ -566,7 +665,7 @@ static int branch_phase(jf_vm *vm, uint32_t lo, uint32_t hi, rankkey *keys, int 
         uint32_t k = 0;
         for (uint32_t m = lo; m < hi; m++)
             if (vm->in->members[m].scored) {
-                keys[k].k[0] = vm->slots[(size_t)m * vm->nslots + p->score_slot];
+                keys[k].k[0] = *cell(vm, m, p->score_slot);
                 keys[k].nk = 1;
                 keys[k].m = m;
                 k++;
@@ -595,7 +694,7 @@ static int branch_phase(jf_vm *vm, uint32_t lo, uint32_t hi, rankkey *keys, int 
                 keys[nc].nk = t->nkeys;
                 keys[nc].m = m;
                 for (int k = 0; k < t->nkeys; k++)
-                    keys[nc].k[k] = vm->slots[(size_t)m * vm->nslots + t->keys[k]];
+                    keys[nc].k[k] = *cell(vm, m, t->keys[k]);
                 nc++;
             }
         }
@@ -661,7 +760,7 @@ static int run_step(jf_vm *vm, int step, uint32_t lo, uint32_t hi, rankkey *keys
          * jf_calloc_big); not with MADV_POPULATE_WRITE, which holds the address space's lock
          * for the whole range: the other thread's first mmap then waited 100-200 ms behind it
          * at 10^7 events (bench/profile-vm.md) */
-        fill_zero(vm->slots + (size_t)lo * vm->nslots, (size_t)(hi - lo) * vm->nslots);
+        fill_zero(vm->slots + (size_t)lo * vm->rw, (size_t)(hi - lo) * vm->rw);
         memset(vm->outcomes + lo, 0, (size_t)(hi - lo) * sizeof *vm->outcomes);
         for (uint32_t m = lo; m < hi; m++) {
             vm->tier[m] = -1;
@@ -673,9 +772,15 @@ static int run_step(jf_vm *vm, int step, uint32_t lo, uint32_t hi, rankkey *keys
         if (step == STEP_VALUES && p->has_charges) { /* the role holders, every charge in */
             for (uint32_t m = lo; m < hi; m++)
                 if (in->members[m].scored && vm->holder[m] >= 0) {
+                    if (vm->work) { /* what its events added and every charge, the rest 0 */
+                        fill_zero(vm->work, vm->nslots);
+                        work_load(vm, m);
+                    }
                     holder_totals(vm, m, 0);
                     if (run_chunk(vm, p->member_chunk, m, NULL, NULL))
                         return -1;
+                    if (vm->work)
+                        work_save(vm, m);
                 }
             return 0;
         }
@@ -689,12 +794,20 @@ static int run_step(jf_vm *vm, int step, uint32_t lo, uint32_t hi, rankkey *keys
         for (uint32_t m = lo; m < hi; m++) {
             if (!in->members[m].scored)
                 continue;
+            if (vm->work) { /* the member's pass on a zeroed work row (with charges: those
+                               * landed in it so far, see vm_layout) */
+                fill_zero(vm->work, vm->nslots);
+                if (p->has_charges)
+                    work_load(vm, m);
+            }
             if (scan(vm, m, 1, 1))
                 return -1;
             if (p->has_charges && vm->holder[m] >= 0)
                 holder_totals(vm, m, 1); /* its values after every charge (STEP_VALUES) */
             else if (run_chunk(vm, p->member_chunk, m, NULL, NULL))
                 return -1;
+            if (vm->work)
+                work_save(vm, m);
         }
         /* input rules pending: the members not scored are checked too (the first pass) */
         if (jf_evcursor_check_to(vm->cur, hi, vm->err)) {
@@ -776,6 +889,7 @@ static void crew_free(crew *c)
         free(w->vm.rows);
         free(w->vm.nth);
         free(w->vm.refs);
+        free(w->vm.work);
         jf_evcursor_close(w->vm.cur);
         free(w->keys);
     }
@@ -851,8 +965,8 @@ static int crew_merge_proxies(jf_vm *vm, crew *c)
 {
     size_t n = vm->in->nmembers;
     for (uint32_t k = 0; k < c->nprox; k++) {
-        jf_dec *src = vm->slots + (n + k) * vm->nslots, *dst = vm->slots + (size_t)c->prox[k] * vm->nslots;
-        for (uint32_t s = 0; s < vm->nslots; s++)
+        jf_dec *src = vm->slots + (n + k) * vm->rw, *dst = vm->slots + (size_t)c->prox[k] * vm->rw;
+        for (uint32_t s = 0; s < vm->rw; s++)
             if (jf_dec_add(dst[s], src[s], &dst[s]) != JF_DEC_OK) {
                 vm->failed = 1;
                 return jf_error_set(vm->err, "arithmetic overflow adding charges (member %s, year %d)",
@@ -905,6 +1019,7 @@ static int crew_init(jf_vm *vm, crew *c)
         w->vm.refs = NULL;
         w->vm.nrefs = w->vm.caprefs = 0;
         w->vm.cur = NULL;
+        w->vm.work = vm->work ? malloc(vm->nslots * sizeof *w->vm.work) : NULL;
         w->lo = bounds[i];
         w->hi = bounds[i + 1];
         w->vm.occ = calloc(ne * JF_PERIODS, sizeof *w->vm.occ);
@@ -912,7 +1027,7 @@ static int crew_init(jf_vm *vm, crew *c)
         w->vm.rows = calloc(ne * JF_PERIODS, sizeof *w->vm.rows);
         w->vm.nth = calloc(ne, sizeof *w->vm.nth);
         w->keys = malloc(((size_t)(w->hi - w->lo) + 1) * sizeof *w->keys);
-        if (!w->vm.occ || !w->vm.qsum || !w->vm.rows || !w->vm.nth || !w->keys) {
+        if (!w->vm.occ || !w->vm.qsum || !w->vm.rows || !w->vm.nth || !w->keys || (vm->work && !w->vm.work)) {
             crew_free(c);
             vm->failed = 1;
             return jf_error_set(vm->err, "out of memory");
@@ -964,7 +1079,7 @@ static int crew_steps(jf_vm *vm, crew *c, const int *steps, int n)
     for (int k = 0; k < n; k++)
         proxies |= steps[k] == STEP_CHARGES && c->nprox;
     if (proxies)
-        fill_zero(vm->slots + (size_t)vm->in->nmembers * vm->nslots, (size_t)c->nprox * vm->nslots);
+        fill_zero(vm->slots + (size_t)vm->in->nmembers * vm->rw, (size_t)c->nprox * vm->rw);
     for (uint32_t i = 0; i < c->n; i++) {
         worker *w = &c->w[i];
         w->vm.in = proxies ? &c->in_ext : vm->in;
@@ -1123,7 +1238,7 @@ int jf_vm_run(jf_vm *vm, int year)
     for (int y = first; y <= year && rc == 0; y++) {
         rc = run_year(vm, y, &c, y == first && vm->prog->uses_history);
         if (rc == 0 && y < year) {
-            memcpy(vm->prev, vm->slots, (size_t)in->nmembers * vm->nslots * sizeof *vm->prev);
+            memcpy(vm->prev, vm->slots, (size_t)in->nmembers * vm->rw * sizeof *vm->prev);
             vm->have_prev = 1;
             memcpy(vm->prev_tier, vm->tier, (size_t)in->nmembers * sizeof *vm->tier);
         }
@@ -1136,7 +1251,7 @@ int jf_vm_run(jf_vm *vm, int year)
 jf_result jf_vm_result(const jf_vm *vm, uint32_t m)
 {
     jf_result r;
-    r.score = vm->slots[(size_t)m * vm->nslots + vm->prog->score_slot];
+    r.score = *cell(vm, m, vm->prog->score_slot);
     r.tier = vm->tier[m];
     r.rank = vm->rank[m];
     r.outcomes = vm->outcomes[m];
@@ -1145,5 +1260,11 @@ jf_result jf_vm_result(const jf_vm *vm, uint32_t m)
 
 jf_dec jf_vm_slot(const jf_vm *vm, uint32_t m, uint32_t slot)
 {
-    return vm->slots[(size_t)m * vm->nslots + slot];
+    return slot < vm->nslots && vm->col[slot] != JF_NONE ? *cell(vm, m, slot) : ZERO;
+}
+
+void jf_vm_set_prev(jf_vm *vm, uint32_t m, uint32_t slot, jf_dec v)
+{
+    if (slot < vm->nslots && vm->col[slot] != JF_NONE)
+        vm->prev[(size_t)m * vm->rw + vm->col[slot]] = v;
 }

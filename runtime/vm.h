@@ -59,8 +59,14 @@ typedef struct jf_vm {
     const jf_program *prog; /* the program (verified) */
     const jf_input *in;     /* the input */
     uint32_t nslots;        /* slots per member */
-    jf_dec *slots;          /* nmembers × nslots current values */
-    jf_dec *prev;           /* nmembers × nslots last year's values (history) */
+    uint32_t rw;            /* values kept per member: a row of slots and of prev (nslots, or
+                               fewer when the member's pass runs on a scratch row) */
+    uint16_t *col;          /* per slot: its place in a kept row, JF_NONE when none */
+    uint16_t *kept;         /* per place in a kept row: its slot (rw of them) */
+    jf_dec *work;           /* NULL: the chunks work on the member's row in slots; else the
+                               row they work on (nslots), the kept values copied in and out */
+    jf_dec *slots;          /* nmembers × rw current values */
+    jf_dec *prev;           /* nmembers × rw last year's values (history) */
     jf_big slots_mem;       /* the memory holding slots (jf_calloc_big) */
     jf_big prev_mem;        /* the memory holding prev */
     int have_prev;          /* prev holds last year's values; 0: PREV reads 0 (none yet) */
@@ -110,7 +116,12 @@ int jf_vm_run_seeded(jf_vm *vm, int year);
 void jf_vm_clear_history(jf_vm *vm);
 /* The result of member m after jf_vm_run. */
 jf_result jf_vm_result(const jf_vm *vm, uint32_t m);
-/* A slot value of member m after jf_vm_run. */
+/* A slot value of member m after jf_vm_run: the score, an output column, a value kept for
+ * next year or read after the member's pass (a slot only the member's own pass reads is not
+ * kept once the member is done: 0). */
 jf_dec jf_vm_slot(const jf_vm *vm, uint32_t m, uint32_t slot);
+/* Sets last year's value of a slot for member m (after jf_vm_clear_history); a slot that is
+ * not kept (previous() never reads it) is ignored. */
+void jf_vm_set_prev(jf_vm *vm, uint32_t m, uint32_t slot, jf_dec v);
 
 #endif
