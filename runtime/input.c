@@ -1500,6 +1500,7 @@ static int load_events(jf_input *in, const jf_program *p, jf_rowsrc **srcs, int 
             in->events = e;
         }
         jf_event *e = &in->events[in->nevents];
+        memset(e, 0, sizeof *e); /* its padding too: spilled runs write events whole */
         e->member = m;
         e->date = d;
         e->line = (uint32_t)line;

@@ -24,7 +24,7 @@ void *jf_alloc_big(size_t n)
     return malloc(n);
 }
 
-void *jf_calloc_big(size_t n, jf_big *m)
+void *jf_alloc_table(size_t n, jf_big *m)
 {
     m->base = NULL;
     m->len = 0;
@@ -41,7 +41,7 @@ void *jf_calloc_big(size_t n, jf_big *m)
         return p;
     }
 #endif
-    m->base = calloc(n ? n : 1, 1);
+    m->base = malloc(n ? n : 1);
     return m->base;
 }
 

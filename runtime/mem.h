@@ -11,22 +11,23 @@
  * MADV_HUGEPAGE, get plain malloc(n). */
 void *jf_alloc_big(size_t n);
 
-/* A big zeroed table's memory: what jf_free_big gives back. */
+/* A big table's memory: what jf_free_big gives back. */
 typedef struct jf_big {
-    void *base; /* the mapping, or the calloc block */
-    size_t len; /* the mapping's length; 0: base is a calloc block */
+    void *base; /* the mapping, or the malloc block */
+    size_t len; /* the mapping's length; 0: base is a malloc block */
 } jf_big;
 
-/* calloc(n, 1) for a big zeroed table (the members' values): from 1 MiB on, a fresh anonymous
- * mapping, never memory the heap had before (calloc then clears it page by page, faulting in
- * small pages: 0.7-4 ms for 1.7 MB on the benchmark machine, against 12 us for the mapping,
+/* malloc(n) for a big table its user fills before reading it (the members' values, cleared by
+ * the threads that evaluate them): from 1 MiB on, a fresh anonymous mapping (zero), never
+ * memory the heap had before (calloc cleared such memory page by page, faulting in small
+ * pages: 0.7-4 ms for 1.7 MB on the benchmark machine, against 12 us for the mapping,
  * bench/profile-vm.md); the table starts at a 2 MiB boundary and its whole 2 MiB extents are
  * marked MADV_HUGEPAGE (see jf_alloc_big). The memory stays untouched until used. Smaller
- * tables, and systems without MADV_HUGEPAGE, get calloc. Returns the table (NULL when out of memory);
- * *m is what jf_free_big takes. */
-void *jf_calloc_big(size_t n, jf_big *m);
+ * tables, and systems without MADV_HUGEPAGE, get malloc (not cleared). Returns the table (NULL
+ * when out of memory); *m is what jf_free_big takes. */
+void *jf_alloc_table(size_t n, jf_big *m);
 
-/* Frees what jf_calloc_big returned (nothing when m->base is NULL); clears *m. */
+/* Frees what jf_alloc_table returned (nothing when m->base is NULL); clears *m. */
 void jf_free_big(jf_big *m);
 
 #endif

@@ -29,7 +29,7 @@ static const jf_dec ONE = {1, 1};
 /* Sets n values to exact zero (0/1: an all-zero jf_dec is not a valid number). */
 void jf_vm_clear_history(jf_vm *vm)
 {
-    for (size_t i = 0; i < (size_t)vm->in->nmembers * vm->rw; i++)
+    for (size_t i = 0; vm->prev && i < (size_t)vm->in->nmembers * vm->rw; i++)
         vm->prev[i] = (jf_dec){0, 1};
     for (uint32_t m = 0; m < vm->in->nmembers; m++)
         vm->prev_tier[m] = -1;
@@ -386,8 +386,9 @@ static void holder_totals(jf_vm *vm, uint32_t m, int save)
  * every slot charged (a charge lands in the holder's kept row, before or after its pass).
  * With fewer kept than slots the pass runs on a work row and only the kept values are stored
  * per member: xianfeng keeps 7 of its 98 slots, guoqi 6 of 22. Otherwise every slot is kept
- * and the chunks work on the member's row. -1 when out of memory. */
-static int vm_layout(jf_vm *vm)
+ * and the chunks work on the member's row. *reads_prev: some instruction reads previous().
+ * -1 when out of memory. */
+static int vm_layout(jf_vm *vm, int *reads_prev)
 {
     const jf_program *p = vm->prog;
     uint8_t *keep = calloc(vm->nslots, 1);
@@ -415,6 +416,7 @@ static int vm_layout(jf_vm *vm)
             const jf_opinfo *oi = &jf_opinfo_table[p->code[off]];
             if (oi->operand == JF_A_SLOT && (later || p->code[off] == JF_OP_PREV))
                 keep[p->code[off + 1] | p->code[off + 2] << 8] = 1;
+            *reads_prev |= p->code[off] == JF_OP_PREV;
             if (oi->operand == JF_A_CHARGE)
                 keep[p->code[off + 3] | p->code[off + 4] << 8] = 1;
             off += (uint32_t)jf_operand_size(oi->operand);
@@ -448,7 +450,8 @@ int jf_vm_init(jf_vm *vm, const jf_program *p, const jf_input *in, jf_error *err
     vm->nslots = p->nslots ? p->nslots : 1;
     vm->trace_member = -1;
     size_t nm = in->nmembers ? in->nmembers : 1, ne = p->nevents ? p->nevents : 1;
-    if (vm_layout(vm)) {
+    int reads_prev = 0;
+    if (vm_layout(vm, &reads_prev)) {
         jf_vm_free(vm);
         return jf_error_set(err, "out of memory");
     }
@@ -457,8 +460,10 @@ int jf_vm_init(jf_vm *vm, const jf_program *p, const jf_input *in, jf_error *err
         return jf_error_set(err, "too many members for memory");
     }
     /* after the members' rows, room for the proxies of the evaluation threads (see crew) */
-    vm->slots = jf_calloc_big((nm + (size_t)in->nbranches * 3) * vm->rw * sizeof *vm->slots, &vm->slots_mem);
-    vm->prev = jf_calloc_big(nm * vm->rw * sizeof *vm->prev, &vm->prev_mem);
+    /* not cleared here: the new-year step clears each thread's rows (their first touch, in
+     * parallel) and PREV reads 0 until a year has been evaluated (have_prev) */
+    vm->slots = jf_alloc_table((nm + (size_t)in->nbranches * 3) * vm->rw * sizeof *vm->slots, &vm->slots_mem);
+    vm->prev = reads_prev ? jf_alloc_table(nm * vm->rw * sizeof *vm->prev, &vm->prev_mem) : NULL;
     vm->tier = calloc(nm, sizeof *vm->tier);
     vm->prev_tier = calloc(nm, sizeof *vm->prev_tier);
     vm->rank = calloc(nm, sizeof *vm->rank);
@@ -480,7 +485,7 @@ int jf_vm_init(jf_vm *vm, const jf_program *p, const jf_input *in, jf_error *err
         }
     }
     vm->nth = calloc(ne, sizeof *vm->nth);
-    if (!vm->slots || !vm->prev || !vm->tier || !vm->prev_tier || !vm->rank || !vm->nbranch ||
+    if (!vm->slots || (reads_prev && !vm->prev) || !vm->tier || !vm->prev_tier || !vm->rank || !vm->nbranch ||
         !vm->outcomes || !vm->order || !vm->cand || !vm->occ || !vm->qsum || !vm->rows || !vm->nth ||
         (p->has_charges && holders_init(vm))) {
         jf_vm_free(vm);
@@ -757,7 +762,7 @@ static int run_step(jf_vm *vm, int step, uint32_t lo, uint32_t hi, rankkey *keys
         return 0;
     case STEP_NEWYEAR:
         /* each thread faults in its own members' rows, by touching them (huge pages,
-         * jf_calloc_big); not with MADV_POPULATE_WRITE, which holds the address space's lock
+         * jf_alloc_table); not with MADV_POPULATE_WRITE, which holds the address space's lock
          * for the whole range: the other thread's first mmap then waited 100-200 ms behind it
          * at 10^7 events (bench/profile-vm.md) */
         fill_zero(vm->slots + (size_t)lo * vm->rw, (size_t)(hi - lo) * vm->rw);
@@ -1036,8 +1041,10 @@ static int crew_init(jf_vm *vm, crew *c)
          * holds the read stage's freed buffers, memory already faulted in; a new thread's
          * first allocations map fresh memory, 1-2 ms of faults at 10^5 events on the
          * benchmark machine (bench/profile-vm.md). Its places in the runs (a binary search
-         * of each, 7-11 ms at 10^7 events) are found by the worker's first rewind. */
-        if (jf_evcursor_open(&w->vm.cur, vm->in, p, w->lo, vm->err)) {
+         * of each, 7-11 ms at 10^7 events) are found by the worker's first rewind. The first
+         * worker runs on this thread: it opens its own when it first reads, while the others
+         * run (0.1-0.2 ms less before they start). */
+        if (i > 0 && jf_evcursor_open(&w->vm.cur, vm->in, p, w->lo, vm->err)) {
             crew_free(c);
             vm->failed = 1;
             return -1;
@@ -1238,7 +1245,8 @@ int jf_vm_run(jf_vm *vm, int year)
     for (int y = first; y <= year && rc == 0; y++) {
         rc = run_year(vm, y, &c, y == first && vm->prog->uses_history);
         if (rc == 0 && y < year) {
-            memcpy(vm->prev, vm->slots, (size_t)in->nmembers * vm->rw * sizeof *vm->prev);
+            if (vm->prev) /* (only an instruction reading previous() reads it) */
+                memcpy(vm->prev, vm->slots, (size_t)in->nmembers * vm->rw * sizeof *vm->prev);
             vm->have_prev = 1;
             memcpy(vm->prev_tier, vm->tier, (size_t)in->nmembers * sizeof *vm->tier);
         }
@@ -1265,6 +1273,6 @@ jf_dec jf_vm_slot(const jf_vm *vm, uint32_t m, uint32_t slot)
 
 void jf_vm_set_prev(jf_vm *vm, uint32_t m, uint32_t slot, jf_dec v)
 {
-    if (slot < vm->nslots && vm->col[slot] != JF_NONE)
+    if (vm->prev && slot < vm->nslots && vm->col[slot] != JF_NONE)
         vm->prev[(size_t)m * vm->rw + vm->col[slot]] = v;
 }

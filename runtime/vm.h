@@ -66,8 +66,9 @@ typedef struct jf_vm {
     jf_dec *work;           /* NULL: the chunks work on the member's row in slots; else the
                                row they work on (nslots), the kept values copied in and out */
     jf_dec *slots;          /* nmembers × rw current values */
-    jf_dec *prev;           /* nmembers × rw last year's values (history) */
-    jf_big slots_mem;       /* the memory holding slots (jf_calloc_big) */
+    jf_dec *prev;           /* nmembers × rw last year's values (history); NULL when no
+                               instruction reads previous() */
+    jf_big slots_mem;       /* the memory holding slots (jf_alloc_table) */
     jf_big prev_mem;        /* the memory holding prev */
     int have_prev;          /* prev holds last year's values; 0: PREV reads 0 (none yet) */
     int32_t *tier;          /* per member: this year's tier */

@@ -76,7 +76,7 @@ void *__wrap_aligned_alloc(size_t align, size_t n)
     return oom_hit() ? NULL : __real_aligned_alloc(align, n);
 }
 
-/* jf_calloc_big's fresh mappings (runtime/mem.c) */
+/* jf_alloc_table's fresh mappings (runtime/mem.c) */
 void *__wrap_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 {
     return oom_hit() ? MAP_FAILED : __real_mmap(addr, len, prot, flags, fd, off);
