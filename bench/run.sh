@@ -84,6 +84,9 @@ trap 'exit 130' INT TERM
 now_us() { _t=$(date +%s%N); echo $((_t / 1000)); }
 START=$(now_us)
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)
+# the code measured: the commit, and whether the tree differed from it when the run began
+# (taken now: by the end this run's own results.md differs)
+JIFEN_AT="$(git rev-parse --short HEAD 2>/dev/null)$(git diff --quiet HEAD -- . ':!bench/results.md' 2>/dev/null || echo ' (with uncommitted changes)')"
 GENHASH=$(sha256sum cli/gen.c 2>/dev/null | cut -c1-12)
 log() { echo "bench: $*" >&2; }
 
@@ -704,7 +707,7 @@ ELAPSED=$(($(now_us) - START))
     done
     echo "- load average (1, 5, 15 min) at the start: ${LOAD_START:-?}; at the end: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)"
     echo "  (a load above \`nproc\` means other work shared the machine: wall times suffer, CPU times less)"
-    echo "- jifen at $(git rev-parse --short HEAD 2>/dev/null)$(git diff --quiet HEAD -- 2>/dev/null || echo ' (with uncommitted changes)'), built by \`make\` (-O2)"
+    echo "- jifen at $JIFEN_AT, built by \`make\` (-O2)"
     echo
     echo "## Settings"
     echo
