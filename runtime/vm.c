@@ -57,6 +57,14 @@ static void work_load(jf_vm *vm, uint32_t m)
         vm->work[vm->kept[k]] = row[k];
 }
 
+/* With a work row: the start of member m's pass: zero, then its kept values (zero too until
+ * its pass, but for charges landed in a role holder's row: see vm_layout). */
+static void work_begin(jf_vm *vm, uint32_t m)
+{
+    fill_zero(vm->work, vm->nslots);
+    work_load(vm, m);
+}
+
 /* With a work row: copies its kept values back into member m's row. */
 static void work_save(jf_vm *vm, uint32_t m)
 {
@@ -777,10 +785,8 @@ static int run_step(jf_vm *vm, int step, uint32_t lo, uint32_t hi, rankkey *keys
         if (step == STEP_VALUES && p->has_charges) { /* the role holders, every charge in */
             for (uint32_t m = lo; m < hi; m++)
                 if (in->members[m].scored && vm->holder[m] >= 0) {
-                    if (vm->work) { /* what its events added and every charge, the rest 0 */
-                        fill_zero(vm->work, vm->nslots);
-                        work_load(vm, m);
-                    }
+                    if (vm->work) /* what its events added and every charge, the rest 0 */
+                        work_begin(vm, m);
                     holder_totals(vm, m, 0);
                     if (run_chunk(vm, p->member_chunk, m, NULL, NULL))
                         return -1;
@@ -799,12 +805,8 @@ static int run_step(jf_vm *vm, int step, uint32_t lo, uint32_t hi, rankkey *keys
         for (uint32_t m = lo; m < hi; m++) {
             if (!in->members[m].scored)
                 continue;
-            if (vm->work) { /* the member's pass on a zeroed work row (with charges: those
-                               * landed in it so far, see vm_layout) */
-                fill_zero(vm->work, vm->nslots);
-                if (p->has_charges)
-                    work_load(vm, m);
-            }
+            if (vm->work)
+                work_begin(vm, m);
             if (scan(vm, m, 1, 1))
                 return -1;
             if (p->has_charges && vm->holder[m] >= 0)
