@@ -394,7 +394,9 @@ static void holder_totals(jf_vm *vm, uint32_t m, int save)
  * every slot charged (a charge lands in the holder's kept row, before or after its pass).
  * With fewer kept than slots the pass runs on a work row and only the kept values are stored
  * per member: xianfeng keeps 7 of its 98 slots, guoqi 6 of 22. Otherwise every slot is kept
- * and the chunks work on the member's row. *reads_prev: some instruction reads previous().
+ * and the chunks work on the member's row. *reads_prev: some instruction reads previous();
+ * vm->periods: some instruction reads a quarter's or a month's totals (the same walk over the
+ * verified chunks: bytes outside them are never read).
  * -1 when out of memory. */
 static int vm_layout(jf_vm *vm, int *reads_prev)
 {
@@ -425,6 +427,9 @@ static int vm_layout(jf_vm *vm, int *reads_prev)
             if (oi->operand == JF_A_SLOT && (later || p->code[off] == JF_OP_PREV))
                 keep[p->code[off + 1] | p->code[off + 2] << 8] = 1;
             *reads_prev |= p->code[off] == JF_OP_PREV;
+            /* totals per quarter and month are kept only when some instruction reads them */
+            if (oi->operand == JF_A_EVPER && (p->code[off + 3] | p->code[off + 4] << 8) != 0)
+                vm->periods = 1;
             if (oi->operand == JF_A_CHARGE)
                 keep[p->code[off + 3] | p->code[off + 4] << 8] = 1;
             off += (uint32_t)jf_operand_size(oi->operand);
@@ -482,16 +487,6 @@ int jf_vm_init(jf_vm *vm, const jf_program *p, const jf_input *in, jf_error *err
     vm->occ = calloc(ne * JF_PERIODS, sizeof *vm->occ);
     vm->qsum = calloc(ne * JF_PERIODS, sizeof *vm->qsum);
     vm->rows = calloc(ne * JF_PERIODS, sizeof *vm->rows);
-    /* totals per quarter and month are kept only when some instruction reads them */
-    for (uint32_t c = 0; c < p->nchunks; c++) { /* verified chunks only: bytes outside them are never read */
-        const jf_chunk *ch = &p->chunks[c];
-        for (uint32_t off = ch->start; off < ch->start + ch->len;) {
-            const jf_opinfo *oi = &jf_opinfo_table[p->code[off]];
-            if (oi->operand == JF_A_EVPER && (p->code[off + 3] | p->code[off + 4] << 8) != 0)
-                vm->periods = 1;
-            off += (uint32_t)jf_operand_size(oi->operand);
-        }
-    }
     vm->nth = calloc(ne, sizeof *vm->nth);
     if (!vm->slots || (reads_prev && !vm->prev) || !vm->tier || !vm->prev_tier || !vm->rank || !vm->nbranch ||
         !vm->outcomes || !vm->order || !vm->cand || !vm->occ || !vm->qsum || !vm->rows || !vm->nth ||
