@@ -946,9 +946,33 @@ typedef struct jf_evspill {
     uint64_t total;  /* events written */
     sortbuf sort;    /* the runs' sort scratch (one run is sorted at a time) */
     jf_event *chunk; /* SPILL_CHUNK events gathered in sorted order, then written */
+    uint32_t *cut;   /* members where a reader may be placed without a search: branch starts
+                        about nmembers / SPILL_CUTS apart, ascending, cut[0] = 0 */
+    uint32_t ncut;   /* how many */
+    uint32_t *cutpos;/* per run, per cut j: offset in the run of its first event of a member
+                        at or after cut[j] (nruns × ncut) */
 } jf_evspill;
 
 #define SPILL_CHUNK 1024u /* events gathered for one write of a run (48 KiB) */
+#define SPILL_CUTS 256u   /* places in every run kept (1 KiB a run): where the evaluator's
+                             threads may start a share of the members (jf_input_cuts) */
+
+/* The cuts of the members (branch starts, the first at or after each multiple of
+ * nmembers / SPILL_CUTS); -1 out of memory. */
+static int spill_cuts(jf_evspill *s, const jf_input *in)
+{
+    uint32_t n = in->nmembers;
+    s->cut = malloc(SPILL_CUTS * sizeof *s->cut);
+    if (!s->cut)
+        return -1;
+    s->cut[0] = 0;
+    s->ncut = 1;
+    for (uint32_t m = 1; m < n && s->ncut < SPILL_CUTS; m++)
+        if (in->members[m].branch != in->members[m - 1].branch &&
+            (uint64_t)m * SPILL_CUTS >= (uint64_t)n * s->ncut)
+            s->cut[s->ncut++] = m;
+    return 0;
+}
 
 /* Creates the temp file of the runs. */
 static int spill_open(jf_input *in, jf_error *err)
@@ -957,6 +981,8 @@ static int spill_open(jf_input *in, jf_error *err)
         return 0;
     jf_evspill *s = in->spill = calloc(1, sizeof *s);
     if (!s)
+        return jf_error_set(err, "out of memory");
+    if (spill_cuts(s, in))
         return jf_error_set(err, "out of memory");
     s->file = tmpfile();
     if (!s->file && errno == ENOMEM)
@@ -977,9 +1003,12 @@ static int spill_write(const jf_input *in, jf_event *ev, uint32_t n, jf_error *e
         if (st)
             s->start = st;
         uint32_t *ct = st ? realloc(s->count, cap * sizeof *ct) : NULL;
-        if (!ct)
+        if (ct)
+            s->count = ct;
+        uint32_t *cp = ct ? realloc(s->cutpos, (size_t)cap * s->ncut * sizeof *cp) : NULL;
+        if (!cp)
             return jf_error_set(err, "out of memory");
-        s->count = ct;
+        s->cutpos = cp;
         s->cap = cap;
     }
     /* written in sorted order from the index, a chunk at a time (no sorted copy of the run:
@@ -988,17 +1017,23 @@ static int spill_write(const jf_input *in, jf_event *ev, uint32_t n, jf_error *e
     if (r < 0 || (r == 0 && !s->chunk && !(s->chunk = malloc(SPILL_CHUNK * sizeof *s->chunk))))
         return jf_error_set(err, "out of memory sorting events");
     int bad = 0;
+    uint32_t *cutpos = s->cutpos + (size_t)s->nruns * s->ncut, j = 0;
     for (uint32_t k = 0; k < n && !bad;) {
         uint32_t c = n - k < SPILL_CHUNK ? n - k : SPILL_CHUNK;
         const jf_event *from = ev + k;
         if (r == 0) {
-            for (uint32_t j = 0; j < c; j++)
-                s->chunk[j] = ev[s->sort.ix[k + j].i];
+            for (uint32_t i = 0; i < c; i++)
+                s->chunk[i] = ev[s->sort.ix[k + i].i];
             from = s->chunk;
         }
+        for (uint32_t i = 0; i < c; i++) /* the run's place of each cut */
+            while (j < s->ncut && (uint32_t)from[i].member >= s->cut[j])
+                cutpos[j++] = k + i;
         bad = fwrite(from, sizeof *from, c, s->file) != c;
         k += c;
     }
+    while (j < s->ncut)
+        cutpos[j++] = n;
     if (bad)
         return errno == ENOMEM ? jf_error_set(err, "out of memory")
                                : jf_error_set(err, "cannot write the temp file of events: %s", strerror(errno));
@@ -1088,6 +1123,8 @@ static void spill_free(jf_evspill *s)
     free(s->chunk);
     free(s->start);
     free(s->count);
+    free(s->cut);
+    free(s->cutpos);
     free(s);
 }
 
@@ -1102,7 +1139,6 @@ typedef struct runcur {
     jf_event *buf; /* events read ahead (the cursor's `per` of them) */
     uint32_t bi;   /* next one in buf */
     uint32_t bn;   /* how many in buf */
-    uint64_t home; /* file index of the cursor's home member's first event (or later) */
 } runcur;
 
 struct jf_evcursor {
@@ -1111,7 +1147,7 @@ struct jf_evcursor {
     runcur *runs;          /* one per run (spilled input) */
     uint32_t nruns;        /* how many */
     uint32_t per;          /* events read ahead per run */
-    uint32_t home;         /* the member the cursor was opened at: its places are kept */
+    uint32_t first;        /* the member the cursor was opened at */
     int placed;            /* the runs' places are set (by a rewind; the first read makes one) */
     jf_event *ahead;       /* the runs' read-ahead buffers */
     jf_event *block;       /* the current member's events */
@@ -1136,18 +1172,39 @@ static int read_events(int fd, jf_event *dst, uint64_t at, uint32_t n)
     return 0;
 }
 
-void jf_evcursor_rewind(jf_evcursor *c, uint32_t first)
+/* The index of member m among the spill's cuts, -1 when it is not one. */
+static int cut_of(const jf_evspill *s, uint32_t m)
+{
+    uint32_t lo = 0, hi = s->ncut;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (s->cut[mid] < m)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < s->ncut && s->cut[lo] == m ? (int)lo : -1;
+}
+
+uint32_t jf_input_cuts(const jf_input *in, const uint32_t **cuts)
+{
+    *cuts = in->spill ? in->spill->cut : NULL;
+    return in->spill ? in->spill->ncut : 0;
+}
+
+void jf_evcursor_rewind(jf_evcursor *c, uint32_t first, uint32_t end)
 {
     if (!c || !c->in->spill)
         return;
     const jf_evspill *s = c->in->spill;
-    for (uint32_t r = 0; r < c->nruns; r++) { /* runs are sorted by member: binary search */
+    int jf = cut_of(s, first), je = cut_of(s, end);
+    for (uint32_t r = 0; r < c->nruns; r++) { /* runs are sorted by member */
+        const uint32_t *cp = s->cutpos + (size_t)r * s->ncut;
         uint64_t lo = s->start[r], hi = s->start[r] + s->count[r];
-        if (first == c->home && c->runs[r].home)
-            lo = hi = c->runs[r].home - 1; /* found when the cursor was opened */
-        else if (first == 0)
-            hi = lo;
-        while (lo < hi) {
+        c->runs[r].end = je >= 0 ? lo + cp[je] : hi; /* nothing past `end` is read ahead */
+        if (jf >= 0)
+            lo = hi = lo + cp[jf];
+        while (lo < hi) { /* (not a cut: a binary search) */
             uint64_t mid = lo + (hi - lo) / 2;
             jf_event e;
             if (read_events(c->fd, &e, mid, 1)) {
@@ -1160,11 +1217,11 @@ void jf_evcursor_rewind(jf_evcursor *c, uint32_t first)
                 hi = mid;
         }
         c->runs[r].next = lo;
-        c->runs[r].end = s->start[r] + s->count[r];
         c->runs[r].bi = c->runs[r].bn = 0;
-        if (first == c->home)
-            c->runs[r].home = lo + 1;
     }
+    /* the members before `first` that it has not checked are another cursor's */
+    if (c->checked < first)
+        c->checked = first;
     c->placed = 1;
 }
 
@@ -1202,7 +1259,7 @@ int jf_evcursor_open(jf_evcursor **out, const jf_input *in, const jf_program *p,
         }
         for (uint32_t r = 0; r < c->nruns; r++)
             c->runs[r].buf = c->ahead + (size_t)r * c->per;
-        c->home = first;
+        c->first = first;
         c->checked = first; /* (placed by the first rewind or read) */
     }
     *out = c;
@@ -1239,7 +1296,7 @@ static int cursor_fill(jf_evcursor *c, uint32_t m, uint32_t *n, jf_error *err)
 {
     uint32_t k = 0;
     if (!c->placed)
-        jf_evcursor_rewind(c, c->home);
+        jf_evcursor_rewind(c, c->first, c->in->nmembers);
     for (uint32_t r = 0; r < c->nruns; r++) {
         runcur *rc = &c->runs[r];
         for (;;) {

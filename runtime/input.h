@@ -137,8 +137,13 @@ typedef struct jf_evcursor jf_evcursor;
  * places in the runs are found by the first rewind or read, in the thread that makes it. */
 int jf_evcursor_open(jf_evcursor **out, const jf_input *in, const jf_program *p, uint32_t first,
                      jf_error *err);
-/* Starts again at member `first`. */
-void jf_evcursor_rewind(jf_evcursor *c, uint32_t first);
+/* Starts again at member `first`, to read members before `end` only. Where both are cuts of
+ * the input (jf_input_cuts) or the ends of the members, the places in the runs are looked
+ * up; otherwise `first` is found by a binary search of each run. */
+void jf_evcursor_rewind(jf_evcursor *c, uint32_t first, uint32_t end);
+/* The members at which a spilled input's reader is placed without a search (ascending, the
+ * first is 0): their count, and *cuts; 0 and NULL for an input in memory. */
+uint32_t jf_input_cuts(const jf_input *in, const uint32_t **cuts);
 /* The events of member m (in->members[m].nevents of them); members must come in ascending
  * order from `first` (skipping some is fine). The array stays valid until the next call. */
 int jf_evcursor_member(jf_evcursor *c, uint32_t m, const jf_event **ev, jf_error *err);

@@ -4,6 +4,7 @@
 #include "mem.h"
 #include "cpu.h"
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -791,12 +792,13 @@ static int run_step(jf_vm *vm, int step, uint32_t lo, uint32_t hi, rankkey *keys
             return 0;
         }
         /* the reader (a crew's workers get theirs from crew_init), opened here the first
-         * time; the rewind, on this thread, searches every run for the range's first member */
+         * time, then placed at the range: a look-up at the input's cuts (a crew's shares),
+         * else a binary search of every run for lo */
         if (!vm->cur && jf_evcursor_open(&vm->cur, vm->in, p, lo, vm->err)) {
             vm->failed = 1;
             return -1;
         }
-        jf_evcursor_rewind(vm->cur, lo);
+        jf_evcursor_rewind(vm->cur, lo, hi);
         for (uint32_t m = lo; m < hi; m++) {
             if (!in->members[m].scored)
                 continue;
@@ -837,28 +839,43 @@ static int run_step(jf_vm *vm, int step, uint32_t lo, uint32_t hi, rankkey *keys
     }
 }
 
-#define JF_MAX_JOBS 64 /* threads at most */
+#define JF_MAX_JOBS 64     /* threads at most */
+#define JF_SHARES_PER_JOB 16 /* shares of the members per thread (fewer with few branches) */
 
-/* One thread's share of the evaluation. */
-typedef struct worker {
-    jf_vm vm;        /* a copy of the evaluator: the shared per-member arrays, its own scratch */
-    jf_error err;    /* its runtime error */
-    rankkey *keys;   /* its ranking scratch (one per member of its range) */
+/* One share of the members: a run of whole branches, taken by whichever thread of the crew
+ * is free first (the threads of a machine need not be equally fast: on the benchmark VM one
+ * vCPU ran this code 30-40 % slower than the other for minutes at a time). Its results do not
+ * depend on the thread that computes them. */
+typedef struct share {
     uint32_t lo;     /* its first member */
     uint32_t hi;     /* after its last member */
-    const int *steps;/* the steps to run, in order */
-    int nsteps;      /* how many */
-    int failed_at;   /* index in steps of the one that failed */
-    int rc;          /* the result */
+    int failed_at;   /* index in the steps of the one that failed (nsteps: none) */
+    jf_error err;    /* its runtime error */
+} share;
+
+struct crew;
+
+/* One thread of the crew. */
+typedef struct worker {
+    jf_vm vm;          /* a copy of the evaluator: the shared per-member arrays, its own
+                          scratch, work row and reader */
+    rankkey *keys;     /* its ranking scratch (one per member of the largest share) */
+    struct crew *crew; /* the crew it belongs to */
 } worker;
 
-/* The threads of an evaluation. A charge into a role holder outside the charging member's
- * range lands in a proxy row of the slots (after the members' rows), one per (range, holder),
+/* The threads of an evaluation and the shares they take, in member order, one at a time
+ * from a shared counter. A charge into a role holder outside the charging member's share
+ * lands in a proxy row of the slots (after the members' rows), one per (share, holder),
  * through a copy of the input whose branches name the proxies; after the pass the proxies are
  * added to the holders in proxy order. */
 typedef struct crew {
-    worker *w;          /* the workers, in member order */
-    uint32_t n;         /* how many */
+    worker *w;          /* the threads' state (the first runs on the calling thread) */
+    uint32_t n;         /* how many threads */
+    share *sh;          /* the shares, in member order */
+    uint32_t nsh;       /* how many */
+    atomic_uint next;   /* the next share to take */
+    const int *steps;   /* the steps every share runs, in order */
+    int nsteps;         /* how many */
     int charges_par;    /* the charges pass may run in parallel */
     uint32_t nprox;     /* proxy rows */
     uint32_t *prox;     /* per proxy: the member it stands for */
@@ -866,13 +883,24 @@ typedef struct crew {
     jf_branch *branches;/* in_ext's branches */
 } crew;
 
+/* Takes shares until none is left; each runs the steps until one fails. */
 static void *worker_main(void *arg)
 {
     worker *w = arg;
-    for (int k = 0; k < w->nsteps && w->rc == 0; k++)
-        if ((w->rc = run_step(&w->vm, w->steps[k], w->lo, w->hi, w->keys)) != 0)
-            w->failed_at = k;
-    return NULL;
+    crew *c = w->crew;
+    for (;;) {
+        uint32_t i = atomic_fetch_add_explicit(&c->next, 1, memory_order_relaxed);
+        if (i >= c->nsh)
+            return NULL;
+        share *s = &c->sh[i];
+        w->vm.err = &s->err;
+        w->vm.failed = 0;
+        for (int k = 0; k < c->nsteps; k++)
+            if (run_step(&w->vm, c->steps[k], s->lo, s->hi, w->keys)) {
+                s->failed_at = k;
+                break;
+            }
+    }
 }
 
 /* A worker on a thread of its own: started on another CPU than its creator's, then free. */
@@ -896,6 +924,7 @@ static void crew_free(crew *c)
         free(w->keys);
     }
     free(c->w);
+    free(c->sh);
     free(c->prox);
     free(c->branches);
     memset(c, 0, sizeof *c);
@@ -926,7 +955,7 @@ static int charges_additive(const jf_program *p)
     return ok;
 }
 
-/* Sets up proxies for the role holders outside their branch's range (see crew). */
+/* Sets up proxies for the role holders outside their branch's share (see crew). */
 static int crew_proxies(jf_vm *vm, crew *c)
 {
     const jf_input *in = vm->in;
@@ -936,8 +965,8 @@ static int crew_proxies(jf_vm *vm, crew *c)
     if (!c->branches || !c->prox)
         return -1;
     memcpy(c->branches, in->branches, (size_t)nb * sizeof *c->branches);
-    for (uint32_t i = 0; i < c->n; i++) {
-        uint32_t lo = c->w[i].lo, hi = c->w[i].hi, first = c->nprox;
+    for (uint32_t i = 0; i < c->nsh; i++) {
+        uint32_t lo = c->sh[i].lo, hi = c->sh[i].hi, first = c->nprox;
         for (uint32_t m = lo; m < hi; m++) {
             if (m > lo && in->members[m].branch == in->members[m - 1].branch)
                 continue; /* each branch once */
@@ -978,35 +1007,67 @@ static int crew_merge_proxies(jf_vm *vm, crew *c)
     return 0;
 }
 
-/* Splits the members into up to vm->jobs ranges of about equal work (members and events) at
- * branch boundaries and sets up a worker for each. Fewer than two ranges: no crew. */
+/* Splits the members into shares of about equal work (members and events) at branch
+ * boundaries — at the input's cuts when its events are spilled, where a reader is placed
+ * without a search — about JF_SHARES_PER_JOB per thread. */
+static int crew_shares(crew *c, const jf_input *in, uint32_t nj)
+{
+    uint32_t n = in->nmembers, want = nj * JF_SHARES_PER_JOB;
+    const uint32_t *cuts;
+    uint32_t ncut = jf_input_cuts(in, &cuts);
+    uint64_t total = 0, acc = 0;
+    for (uint32_t m = 0; m < n; m++)
+        total += 1 + (uint64_t)in->members[m].nevents;
+    c->sh = calloc((size_t)want + 1, sizeof *c->sh);
+    if (!c->sh)
+        return -1;
+    uint32_t k = 0, j = 1, m = 0;
+    c->sh[0].lo = 0;
+    for (;;) { /* the next place a share may start (a cut, or a branch start), up to n */
+        uint32_t at = n;
+        if (cuts)
+            at = j < ncut ? cuts[j++] : n;
+        else
+            for (uint32_t b = m + 1; b < n && at == n; b++)
+                if (in->members[b].branch != in->members[b - 1].branch)
+                    at = b;
+        for (; m < at; m++)
+            acc += 1 + (uint64_t)in->members[m].nevents;
+        if (at == n)
+            break;
+        if (k + 1 < want && acc * want >= total * (k + 1)) {
+            c->sh[k].hi = at;
+            c->sh[++k].lo = at;
+        }
+    }
+    c->sh[k].hi = n;
+    c->nsh = k + 1;
+    return 0;
+}
+
+/* Splits the members into shares (crew_shares) and sets up a worker for each of up to
+ * vm->jobs threads. Fewer than two shares: no crew. */
 static int crew_init(jf_vm *vm, crew *c)
 {
     const jf_program *p = vm->prog;
     const jf_input *in = vm->in;
-    uint32_t n = in->nmembers, nj = vm->jobs > JF_MAX_JOBS ? JF_MAX_JOBS : (uint32_t)vm->jobs;
-    uint32_t bounds[JF_MAX_JOBS + 1];
-    uint64_t total = 0, acc = 0;
+    uint32_t nj = vm->jobs > JF_MAX_JOBS ? JF_MAX_JOBS : (uint32_t)vm->jobs;
     memset(c, 0, sizeof *c);
-    for (uint32_t m = 0; m < n; m++)
-        total += 1 + (uint64_t)in->members[m].nevents;
-    uint32_t k = 1;
-    bounds[0] = 0;
-    for (uint32_t lo = 0; lo < n;) {
-        uint32_t hi = lo + 1;
-        while (hi < n && in->members[hi].branch == in->members[lo].branch)
-            hi++;
-        for (uint32_t m = lo; m < hi; m++)
-            acc += 1 + (uint64_t)in->members[m].nevents;
-        if (k < nj && hi < n && acc * nj >= total * k)
-            bounds[k++] = hi;
-        lo = hi;
+    if (crew_shares(c, in, nj)) {
+        vm->failed = 1;
+        return jf_error_set(vm->err, "out of memory");
     }
-    bounds[k] = n;
-    if (k < 2)
+    if (c->nsh < 2) {
+        crew_free(c);
         return 0;
+    }
+    uint32_t k = c->nsh < nj ? c->nsh : nj, longest = 0;
+    for (uint32_t i = 0; i < c->nsh; i++)
+        if (c->sh[i].hi - c->sh[i].lo > longest)
+            longest = c->sh[i].hi - c->sh[i].lo;
     c->w = calloc(k, sizeof *c->w);
     if (!c->w) {
+        crew_free(c);
         vm->failed = 1;
         return jf_error_set(vm->err, "out of memory");
     }
@@ -1014,21 +1075,19 @@ static int crew_init(jf_vm *vm, crew *c)
     size_t ne = p->nevents ? p->nevents : 1;
     for (uint32_t i = 0; i < k; i++) {
         worker *w = &c->w[i];
+        w->crew = c;
         w->vm = *vm;
-        w->vm.err = &w->err;
         w->vm.failed = 0;
         w->vm.trace_member = -1;
         w->vm.refs = NULL;
         w->vm.nrefs = w->vm.caprefs = 0;
         w->vm.cur = NULL;
         w->vm.work = vm->work ? malloc(vm->nslots * sizeof *w->vm.work) : NULL;
-        w->lo = bounds[i];
-        w->hi = bounds[i + 1];
         w->vm.occ = calloc(ne * JF_PERIODS, sizeof *w->vm.occ);
         w->vm.qsum = calloc(ne * JF_PERIODS, sizeof *w->vm.qsum);
         w->vm.rows = calloc(ne * JF_PERIODS, sizeof *w->vm.rows);
         w->vm.nth = calloc(ne, sizeof *w->vm.nth);
-        w->keys = malloc(((size_t)(w->hi - w->lo) + 1) * sizeof *w->keys);
+        w->keys = malloc(((size_t)longest + 1) * sizeof *w->keys);
         if (!w->vm.occ || !w->vm.qsum || !w->vm.rows || !w->vm.nth || !w->keys || (vm->work && !w->vm.work)) {
             crew_free(c);
             vm->failed = 1;
@@ -1037,24 +1096,23 @@ static int crew_init(jf_vm *vm, crew *c)
         /* its reader, opened here: its read-ahead then comes from this thread's heap, which
          * holds the read stage's freed buffers, memory already faulted in; a new thread's
          * first allocations map fresh memory, 1-2 ms of faults at 10^5 events on the
-         * benchmark machine (bench/profile-vm.md). Its places in the runs (a binary search
-         * of each, 7-11 ms at 10^7 events) are found by the worker's first rewind. The first
-         * worker runs on this thread: it opens its own when it first reads, while the others
-         * run (0.1-0.2 ms less before they start). */
-        if (i > 0 && jf_evcursor_open(&w->vm.cur, vm->in, p, w->lo, vm->err)) {
+         * benchmark machine (bench/profile-vm.md). It is placed at each share it takes (a
+         * look-up: shares start at the input's cuts). The first worker runs on this
+         * thread: it opens its own when it first reads, while the others run. */
+        if (i > 0 && jf_evcursor_open(&w->vm.cur, vm->in, p, 0, vm->err)) {
             crew_free(c);
             vm->failed = 1;
             return -1;
         }
     }
     /* a CHARGE writes into a role holder's values: in parallel when every role holder is in
-     * its branch's range, or through proxies when charges only add up; else on one thread */
+     * its branch's share, or through proxies when charges only add up; else on one thread */
     int local = 1;
-    for (uint32_t i = 0; i < k && p->has_charges; i++)
-        for (uint32_t m = c->w[i].lo; m < c->w[i].hi; m++)
+    for (uint32_t i = 0; i < c->nsh && p->has_charges; i++)
+        for (uint32_t m = c->sh[i].lo; m < c->sh[i].hi; m++)
             for (int r = 0; r < 3; r++) {
                 int32_t t = in->branches[in->members[m].branch].role[r];
-                if (t >= 0 && in->members[t].scored && ((uint32_t)t < c->w[i].lo || (uint32_t)t >= c->w[i].hi))
+                if (t >= 0 && in->members[t].scored && ((uint32_t)t < c->sh[i].lo || (uint32_t)t >= c->sh[i].hi))
                     local = 0;
             }
     c->charges_par = local;
@@ -1069,12 +1127,11 @@ static int crew_init(jf_vm *vm, crew *c)
     return 0;
 }
 
-/* Runs one step over every range, a thread each (the first on this one); the error kept is
- * the one of the first range that failed: the first member in output order. */
-/* Runs steps[0..n) over every range, a thread a range (the first on this one). Each range
- * needs only its own members between these steps, so a thread runs them one after the other.
- * The error kept is the one one thread would meet first: the earliest step that failed, then
- * the first range (the first member in output order). */
+/* Runs steps[0..n) over every share, the crew's threads taking them in turn (the first on
+ * this one). Each share needs only its own members between these steps, so a thread runs them
+ * one after the other. The error kept is the one one thread would meet first: the earliest
+ * step that failed, then the first share (the first member in output order); every share is
+ * run, so which one that is does not depend on the threads' timing. */
 static int crew_steps(jf_vm *vm, crew *c, const int *steps, int n)
 {
     pthread_t th[JF_MAX_JOBS];
@@ -1084,30 +1141,28 @@ static int crew_steps(jf_vm *vm, crew *c, const int *steps, int n)
         proxies |= steps[k] == STEP_CHARGES && c->nprox;
     if (proxies)
         fill_zero(vm->slots + (size_t)vm->in->nmembers * vm->rw, (size_t)c->nprox * vm->rw);
+    c->steps = steps;
+    c->nsteps = n;
+    atomic_store(&c->next, 0);
+    for (uint32_t i = 0; i < c->nsh; i++) {
+        c->sh[i].failed_at = n;
+        c->sh[i].err.msg[0] = '\0';
+    }
     for (uint32_t i = 0; i < c->n; i++) {
         worker *w = &c->w[i];
         w->vm.in = proxies ? &c->in_ext : vm->in;
-        w->steps = steps;
-        w->nsteps = n;
         w->vm.year = vm->year;
         w->vm.have_prev = vm->have_prev;
-        w->vm.failed = 0;
-        w->err.msg[0] = '\0';
-        w->rc = 0;
-        w->failed_at = n;
         started[i] = i > 0 && jf_thread_start(&th[i], worker_thread, w, i) == 0;
     }
     worker_main(&c->w[0]);
-    for (uint32_t i = 1; i < c->n; i++) {
+    for (uint32_t i = 1; i < c->n; i++)
         if (started[i])
             pthread_join(th[i], NULL);
-        else
-            worker_main(&c->w[i]); /* no thread to be had: run it here */
-    }
-    const worker *first = NULL;
-    for (uint32_t i = 0; i < c->n; i++)
-        if (c->w[i].rc && (!first || c->w[i].failed_at < first->failed_at))
-            first = &c->w[i];
+    const share *first = NULL;
+    for (uint32_t i = 0; i < c->nsh; i++)
+        if (c->sh[i].failed_at < n && (!first || c->sh[i].failed_at < first->failed_at))
+            first = &c->sh[i];
     if (first) {
         vm->failed = 1;
         return jf_error_set(vm->err, "%s", first->err.msg);
