@@ -93,6 +93,18 @@ check "gen: guoqi's data is valid input, scored" sh -c "[ \$(tail -n +2 '$T/g.cs
 "$BIN" run rulesets/xianfeng.jf --members "$T/gx/members.csv" --events "$T/gx/events.csv" --branches "$T/gx/branches.csv" --year 2025 --format csv >"$T/gx.csv" 2>"$T/err"
 check "gen: xianfeng over 2 years is valid input" sh -c "[ \$(tail -n +2 '$T/gx.csv' | wc -l) -gt 0 ]"
 check "gen: 2 years of events" sh -c "grep -q ',2024-' '$T/gx/events.csv' && grep -q ',2025-' '$T/gx/events.csv'"
+# more events than one sorted run holds (65,536): two runs in the temp file, the read stage's
+# run buffers lent to the readers as read-ahead (one per reader; --jobs 2 and 3 read with two
+# and three readers, a third one allocating its own); the reference is the same input held
+# in memory (JIFEN_RUN_EVENTS above the events: no temp file, no reader)
+"$BIN" gen --scheme guoqi --members 800 --seed 5 -o "$T/gb" 2>/dev/null
+GB="--members $T/gb/members.csv --events $T/gb/events.csv --branches $T/gb/branches.csv --year 2025 --format csv"
+JIFEN_RUN_EVENTS=1000000 "$BIN" run rulesets/guoqi.jf $GB >"$T/gb-mem.csv" 2>"$T/err"
+check "gen: 800 members, more than 65,536 events" sh -c "[ \$(tail -n +2 '$T/gb/events.csv' | wc -l) -gt 65536 ]"
+for j in 1 2 3; do
+    "$BIN" run rulesets/guoqi.jf $GB --jobs $j >"$T/gb-$j.csv" 2>"$T/err"
+    check "two sorted runs, --jobs $j: the same bytes as in memory" cmp "$T/gb-mem.csv" "$T/gb-$j.csv"
+done
 "$BIN" gen --scheme nosuch --members 100 -o "$T/gn" >"$T/out" 2>"$T/err"; rc=$?
 check "gen: unknown scheme refused, nothing written" sh -c "[ $rc -ne 0 ] && [ ! -e '$T/gn/events.csv' ]"
 "$BIN" gen --scheme guoqi --members 5 -o "$T/g5" >"$T/out" 2>"$T/err"; rc=$?
