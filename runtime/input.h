@@ -133,8 +133,10 @@ void jf_input_free(jf_input *in);
  * line) order, cancelled ones marked. Over a spilled input it merges the runs (each worker of
  * the evaluator has its own); over an in-memory one it points into in->events. */
 typedef struct jf_evcursor jf_evcursor;
-/* Opens a cursor whose first member is `first`: allocates (in the calling thread's heap); the
- * places in the runs are found by the first rewind or read, in the thread that makes it. */
+/* Opens a cursor whose first member is `first`. Its read-ahead is one of the read stage's run
+ * buffers while one is free (lent until jf_evcursor_close, which must come before the input
+ * is freed), else allocated; the places in the runs are found by the first rewind or read, in
+ * the thread that makes it. */
 int jf_evcursor_open(jf_evcursor **out, const jf_input *in, const jf_program *p, uint32_t first,
                      jf_error *err);
 /* Starts again at member `first`, to read members before `end` only. Where both are cuts of
