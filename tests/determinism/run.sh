@@ -12,7 +12,7 @@
 #   rows+cols   both at once (csv, and json against the original's json)
 #   spill       the original files and rows+cols with JIFEN_RUN_EVENTS=7 (a test-only setting:
 #               events spilled to the temp file in sorted runs of 7 and merged back)
-#   jobs N      --jobs 2 and --jobs 3 (threads over branch ranges), and --jobs 2 with the spill,
+#   jobs N      --jobs 2 and --jobs 3 (threads taking shares of whole branches), and --jobs 2 with the spill,
 #               on the original files
 #   store       `db init`, `db policy … --from`, `import`, `eval --format csv` for every year in
 #               ascending order (history read from last year's stored run), then the last year
