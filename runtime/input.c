@@ -1181,18 +1181,18 @@ static int read_events(int fd, jf_event *dst, uint64_t at, uint32_t n)
     return 0;
 }
 
-/* The index of member m among the spill's cuts, -1 when it is not one. */
-static int cut_of(const jf_evspill *s, uint32_t m)
+/* The number of the spill's cuts at or before member m (at least 1: cut[0] is 0). */
+static uint32_t cuts_upto(const jf_evspill *s, uint32_t m)
 {
-    uint32_t lo = 0, hi = s->ncut;
+    uint32_t lo = 1, hi = s->ncut;
     while (lo < hi) {
         uint32_t mid = lo + (hi - lo) / 2;
-        if (s->cut[mid] < m)
+        if (s->cut[mid] <= m)
             lo = mid + 1;
         else
             hi = mid;
     }
-    return lo < s->ncut && s->cut[lo] == m ? (int)lo : -1;
+    return lo;
 }
 
 uint32_t jf_input_cuts(const jf_input *in, const uint32_t **cuts)
@@ -1206,26 +1206,15 @@ void jf_evcursor_rewind(jf_evcursor *c, uint32_t first, uint32_t end)
     if (!c || !c->in->spill)
         return;
     const jf_evspill *s = c->in->spill;
-    int jf = cut_of(s, first), je = cut_of(s, end);
+    /* from the last cut at or before `first` (the members between are skipped as they are
+     * read), to the first cut at or after `end`, or the run's end */
+    uint32_t jf = cuts_upto(s, first) - 1, je = cuts_upto(s, end);
+    if (s->cut[je - 1] == end)
+        je--;
     for (uint32_t r = 0; r < c->nruns; r++) { /* runs are sorted by member */
         const uint32_t *cp = s->cutpos + (size_t)r * s->ncut;
-        uint64_t lo = s->start[r], hi = s->start[r] + s->count[r];
-        c->runs[r].end = je >= 0 ? lo + cp[je] : hi; /* nothing past `end` is read ahead */
-        if (jf >= 0)
-            lo = hi = lo + cp[jf];
-        while (lo < hi) { /* (not a cut: a binary search) */
-            uint64_t mid = lo + (hi - lo) / 2;
-            jf_event e;
-            if (read_events(c->fd, &e, mid, 1)) {
-                lo = hi; /* the read error comes back from the next read */
-                break;
-            }
-            if ((uint32_t)e.member < first)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        c->runs[r].next = lo;
+        c->runs[r].next = s->start[r] + cp[jf];
+        c->runs[r].end = s->start[r] + (je < s->ncut ? cp[je] : s->count[r]);
         c->runs[r].bi = c->runs[r].bn = 0;
     }
     /* the members before `first` that it has not checked are another cursor's */

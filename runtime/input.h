@@ -139,9 +139,9 @@ typedef struct jf_evcursor jf_evcursor;
  * the thread that makes it. */
 int jf_evcursor_open(jf_evcursor **out, const jf_input *in, const jf_program *p, uint32_t first,
                      jf_error *err);
-/* Starts again at member `first`, to read members before `end` only. Where both are cuts of
- * the input (jf_input_cuts) or the ends of the members, the places in the runs are looked
- * up; otherwise `first` is found by a binary search of each run. */
+/* Starts again at member `first`, to read members before `end` only. The places in the runs
+ * are looked up at the input's cuts (jf_input_cuts): from the last cut at or before `first`
+ * (members before `first` are skipped as they come) to the first cut at or after `end`. */
 void jf_evcursor_rewind(jf_evcursor *c, uint32_t first, uint32_t end);
 /* The members at which a spilled input's reader is placed without a search (ascending, the
  * first is 0): their count, and *cuts; 0 and NULL for an input in memory. */

@@ -792,8 +792,8 @@ static int run_step(jf_vm *vm, int step, uint32_t lo, uint32_t hi, rankkey *keys
             return 0;
         }
         /* the reader (a crew's workers get theirs from crew_init), opened here the first
-         * time, then placed at the range: a look-up at the input's cuts (a crew's shares),
-         * else a binary search of every run for lo */
+         * time, then placed at the range: a look-up at the input's cuts (a crew's shares
+         * start at cuts) */
         if (!vm->cur && jf_evcursor_open(&vm->cur, vm->in, p, lo, vm->err)) {
             vm->failed = 1;
             return -1;
