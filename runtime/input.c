@@ -947,8 +947,9 @@ typedef struct jf_evspill {
     uint64_t total;  /* events written */
     sortbuf sort;    /* the runs' sort scratch (one run is sorted at a time) */
     jf_event *chunk; /* SPILL_CHUNK events gathered in sorted order, then written */
-    uint32_t *cut;   /* members where a reader may be placed without a search: branch starts
-                        about nmembers / SPILL_CUTS apart, ascending, cut[0] = 0 */
+    uint32_t *cut;   /* members whose places in every run are recorded (cutpos), where a
+                        reader starts: branch starts about nmembers / SPILL_CUTS apart,
+                        ascending, cut[0] = 0 */
     uint32_t ncut;   /* how many */
     uint32_t *cutpos;/* per run, per cut j: offset in the run of its first event of a member
                         at or after cut[j] (nruns × ncut) */
