@@ -4,6 +4,7 @@
 #include "mem.h"
 #include "cpu.h"
 #include "sha256.h"
+#include "evcode.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -939,28 +940,31 @@ static int input_rules(jf_input *in, const jf_program *p, jf_error *err)
 
 /* Events spilled to sorted runs in an unlinked temp file (jf_input_load_streaming). */
 typedef struct jf_evspill {
-    FILE *file;      /* the temp file (tmpfile(): unlinked, gone when closed) */
-    uint64_t *start; /* per run: index of its first event in the file */
-    uint32_t *count; /* per run: its events */
+    FILE *file;      /* the temp file (tmpfile(): unlinked, gone when closed); events in
+                        the compact form of evcode.h */
+    uint64_t *start; /* per run: the file offset of its first byte */
+    uint32_t *size;  /* per run: its bytes */
     uint32_t nruns;  /* runs written */
-    uint32_t cap;    /* entries allocated in start and count */
+    uint32_t cap;    /* entries allocated in start and size */
     uint64_t total;  /* events written */
+    uint64_t bytes;  /* bytes written */
     sortbuf sort;    /* the runs' sort scratch (one run is sorted at a time) */
-    jf_event *chunk; /* SPILL_CHUNK events gathered in sorted order, then written */
+    uint8_t *chunk;  /* SPILL_CHUNK bytes of encoded events, then written */
     uint32_t *cut;   /* members whose places in every run are recorded (cutpos), where a
                         reader starts: branch starts about nmembers / SPILL_CUTS apart,
                         ascending, cut[0] = 0 */
     uint32_t ncut;   /* how many */
-    uint32_t *cutpos;/* per run, per cut j: offset in the run of its first event of a member
-                        at or after cut[j] (nruns × ncut) */
+    uint32_t *cutpos;/* per run, per cut j: byte offset in the run of its first event of a
+                        member at or after cut[j], where the encoding starts afresh
+                        (nruns × ncut) */
     jf_event *lend[2];  /* the read stage's run buffers, kept for the readers' read-ahead:
                            memory already touched (a page first touched costs ~16 us on the
                            benchmark VM: 24 of them were a tenth of a 10^5-event evaluation) */
-    uint32_t lendcap;   /* events in each */
+    size_t lendcap;     /* bytes in each */
     atomic_int lent[2]; /* 1 while a reader has it */
 } jf_evspill;
 
-#define SPILL_CHUNK 1024u /* events gathered for one write of a run (48 KiB) */
+#define SPILL_CHUNK 65536u /* bytes of encoded events gathered for one write */
 #define SPILL_CUTS 256u   /* places in every run kept (1 KiB a run): where the evaluator's
                              threads may start a share of the members (jf_input_cuts) */
 
@@ -1009,45 +1013,56 @@ static int spill_write(const jf_input *in, jf_event *ev, uint32_t n, jf_error *e
         uint64_t *st = realloc(s->start, cap * sizeof *st);
         if (st)
             s->start = st;
-        uint32_t *ct = st ? realloc(s->count, cap * sizeof *ct) : NULL;
-        if (ct)
-            s->count = ct;
-        uint32_t *cp = ct ? realloc(s->cutpos, (size_t)cap * s->ncut * sizeof *cp) : NULL;
+        uint32_t *sz = st ? realloc(s->size, cap * sizeof *sz) : NULL;
+        if (sz)
+            s->size = sz;
+        uint32_t *cp = sz ? realloc(s->cutpos, (size_t)cap * s->ncut * sizeof *cp) : NULL;
         if (!cp)
             return jf_error_set(err, "out of memory");
         s->cutpos = cp;
         s->cap = cap;
     }
-    /* written in sorted order from the index, a chunk at a time (no sorted copy of the run:
-     * 3 MiB less memory touched) */
+    /* encoded in sorted order from the index (no sorted copy of the run), a chunk of bytes
+     * written at a time */
     int r = sort_index(ev, n, in->nmembers, &s->sort);
-    if (r < 0 || (r == 0 && !s->chunk && !(s->chunk = malloc(SPILL_CHUNK * sizeof *s->chunk))))
+    if (r < 0 || (!s->chunk && !(s->chunk = malloc(SPILL_CHUNK))))
         return jf_error_set(err, "out of memory sorting events");
     int bad = 0;
     uint32_t *cutpos = s->cutpos + (size_t)s->nruns * s->ncut, j = 0;
-    for (uint32_t k = 0; k < n && !bad;) {
-        uint32_t c = n - k < SPILL_CHUNK ? n - k : SPILL_CHUNK;
-        const jf_event *from = ev + k;
-        if (r == 0) {
-            for (uint32_t i = 0; i < c; i++)
-                s->chunk[i] = ev[s->sort.ix[k + i].i];
-            from = s->chunk;
+    uint64_t size = 0; /* bytes of the run written */
+    size_t used = 0;   /* bytes in the chunk */
+    jf_evcode st;
+    jf_evcode_reset(&st);
+    for (uint32_t k = 0; k < n && !bad; k++) {
+        const jf_event *e = r ? &ev[k] : &ev[s->sort.ix[k].i];
+        if (used > SPILL_CHUNK - JF_EVCODE_MAX) {
+            bad = fwrite(s->chunk, 1, used, s->file) != used;
+            size += used;
+            used = 0;
         }
-        for (uint32_t i = 0; i < c; i++) /* the run's place of each cut */
-            while (j < s->ncut && (uint32_t)from[i].member >= s->cut[j])
-                cutpos[j++] = k + i;
-        bad = fwrite(from, sizeof *from, c, s->file) != c;
-        k += c;
+        /* the run's place of each cut, where a reader may start: the encoding starts afresh */
+        int fresh = 0;
+        for (; j < s->ncut && (uint32_t)e->member >= s->cut[j]; j++) {
+            cutpos[j] = (uint32_t)(size + used);
+            fresh = 1;
+        }
+        used += jf_evcode_put(&st, e, fresh, s->chunk + used);
+        if (size + used > UINT32_MAX) /* (only a run of more than 2^26 events can) */
+            return jf_error_set(err, "a run of %u events is too large for the temp file", n);
     }
+    if (!bad && used)
+        bad = fwrite(s->chunk, 1, used, s->file) != used;
+    size += used;
     while (j < s->ncut)
-        cutpos[j++] = n;
+        cutpos[j++] = (uint32_t)size;
     if (bad)
         return errno == ENOMEM ? jf_error_set(err, "out of memory")
                                : jf_error_set(err, "cannot write the temp file of events: %s", strerror(errno));
-    s->start[s->nruns] = s->total;
-    s->count[s->nruns] = n;
+    s->start[s->nruns] = s->bytes;
+    s->size[s->nruns] = (uint32_t)size;
     s->nruns++;
     s->total += n;
+    s->bytes += size;
     return 0;
 }
 
@@ -1129,7 +1144,7 @@ static void spill_free(jf_evspill *s)
     sortbuf_free(&s->sort);
     free(s->chunk);
     free(s->start);
-    free(s->count);
+    free(s->size);
     free(s->cut);
     free(s->cutpos);
     free(s->lend[0]);
@@ -1137,17 +1152,20 @@ static void spill_free(jf_evspill *s)
     free(s);
 }
 
-#define CUR_AHEAD 32768 /* events a cursor reads ahead over all its runs (1.5 MiB whatever
-                          their number, so that memory stays flat as the runs grow), at least
-                          32 a run: a pread of a few events costs a syscall each */
+#define CUR_AHEAD (1536u * 1024) /* bytes a cursor reads ahead over all its runs (whatever
+                                     their number, so that memory stays flat as the runs grow) */
+#define CUR_AHEAD_RUN 2048u /* at least, per run: a pread of a few events costs a syscall each */
 
 /* A cursor's place in one run. */
 typedef struct runcur {
-    uint64_t next; /* file index of the next event to read into buf */
-    uint64_t end;  /* file index after the run's last event */
-    jf_event *buf; /* events read ahead (the cursor's `per` of them) */
-    uint32_t bi;   /* next one in buf */
-    uint32_t bn;   /* how many in buf */
+    uint64_t next;  /* file offset of the next bytes to read into buf */
+    uint64_t end;   /* file offset after the last byte this reader reads of the run */
+    uint8_t *buf;   /* bytes read ahead (the cursor's `per` of them) */
+    uint32_t bi;    /* next byte to decode in buf */
+    uint32_t bn;    /* how many in buf */
+    int has;        /* head holds the run's next event */
+    jf_evcode st;   /* the decoding state (the event before head) */
+    jf_event head;  /* the run's next event, decoded */
 } runcur;
 
 struct jf_evcursor {
@@ -1155,10 +1173,10 @@ struct jf_evcursor {
     const jf_program *p;   /* its policy (input rules) */
     runcur *runs;          /* one per run (spilled input) */
     uint32_t nruns;        /* how many */
-    uint32_t per;          /* events read ahead per run */
+    uint32_t per;          /* bytes read ahead per run */
     uint32_t first;        /* the member the cursor was opened at */
     int placed;            /* the runs' places are set (by a rewind; the first read makes one) */
-    jf_event *ahead;       /* the runs' read-ahead buffers */
+    uint8_t *ahead;        /* the runs' read-ahead buffers */
     jf_event *block;       /* the current member's events */
     uint32_t blockcap;     /* entries allocated in block */
     int fd;                /* the temp file (pread: each cursor reads on its own) */
@@ -1168,13 +1186,12 @@ struct jf_evcursor {
     rulerr best;           /* input rules pending: the first error this cursor found */
 };
 
-/* Reads n events at file index `at`; 0 or -1. */
-static int read_events(int fd, jf_event *dst, uint64_t at, uint32_t n)
+/* Reads n bytes at file offset `at`; 0 or -1. */
+static int read_bytes(int fd, uint8_t *dst, uint64_t at, size_t want)
 {
-    size_t want = (size_t)n * sizeof *dst, got = 0;
-    off_t off = (off_t)(at * sizeof *dst);
+    size_t got = 0;
     while (got < want) {
-        ssize_t r = pread(fd, (char *)dst + got, want - got, off + (off_t)got);
+        ssize_t r = pread(fd, dst + got, want - got, (off_t)(at + got));
         if (r <= 0)
             return -1;
         got += (size_t)r;
@@ -1214,9 +1231,12 @@ void jf_evcursor_rewind(jf_evcursor *c, uint32_t first, uint32_t end)
         je--;
     for (uint32_t r = 0; r < c->nruns; r++) { /* runs are sorted by member */
         const uint32_t *cp = s->cutpos + (size_t)r * s->ncut;
-        c->runs[r].next = s->start[r] + cp[jf];
-        c->runs[r].end = s->start[r] + (je < s->ncut ? cp[je] : s->count[r]);
-        c->runs[r].bi = c->runs[r].bn = 0;
+        runcur *rc = &c->runs[r];
+        rc->next = s->start[r] + cp[jf];
+        rc->end = s->start[r] + (je < s->ncut ? cp[je] : s->size[r]);
+        rc->bi = rc->bn = 0;
+        rc->has = 0;
+        jf_evcode_reset(&rc->st); /* (the writer's state at a cut) */
     }
     /* the members before `first` that it has not checked are another cursor's */
     if (c->checked < first)
@@ -1249,17 +1269,17 @@ int jf_evcursor_open(jf_evcursor **out, const jf_input *in, const jf_program *p,
         (void)posix_fadvise(c->fd, 0, 0, POSIX_FADV_RANDOM); /* in the page cache: no read-ahead */
         c->nruns = in->spill->nruns;
         c->per = c->nruns ? CUR_AHEAD / c->nruns : CUR_AHEAD;
-        c->per = c->per < 32 ? 32 : c->per;
+        c->per = c->per < CUR_AHEAD_RUN ? CUR_AHEAD_RUN : c->per;
         c->runs = calloc((size_t)c->nruns + 1, sizeof *c->runs);
         size_t need = (size_t)c->nruns * c->per + 1;
         jf_evspill *s = in->spill;
         for (int i = 0; i < 2 && !c->ahead; i++)
             if (s->lend[i] && need <= s->lendcap && atomic_exchange(&s->lent[i], 1) == 0) {
-                c->ahead = s->lend[i];
+                c->ahead = (uint8_t *)s->lend[i];
                 c->lent = i + 1;
             }
         if (!c->ahead)
-            c->ahead = jf_alloc_big(need * sizeof *c->ahead);
+            c->ahead = jf_alloc_big(need);
         if (!c->runs || !c->ahead) {
             jf_evcursor_close(c);
             return jf_error_set(err, "out of memory");
@@ -1301,6 +1321,32 @@ static int cmp_block_event(const void *x, const void *y)
     return a->file < b->file ? -1 : a->file > b->file;
 }
 
+/* Decodes the run's next event into rc->head: 1, 0 at the end of the bytes this reader
+ * reads, -1 on an error. */
+static int run_next(jf_evcursor *c, runcur *rc, jf_error *err)
+{
+    if (rc->bn - rc->bi < JF_EVCODE_MAX && rc->next < rc->end) { /* (an event may straddle) */
+        uint32_t keep = rc->bn - rc->bi;
+        memmove(rc->buf, rc->buf + rc->bi, keep);
+        uint64_t want = c->per - keep;
+        if (want > rc->end - rc->next)
+            want = rc->end - rc->next;
+        if (read_bytes(c->fd, rc->buf + keep, rc->next, (size_t)want))
+            return jf_error_set(err, "cannot read the temp file of events: %s", strerror(errno ? errno : EIO));
+        rc->next += want;
+        rc->bi = 0;
+        rc->bn = keep + (uint32_t)want;
+    }
+    if (rc->bi == rc->bn)
+        return 0;
+    size_t used = jf_evcode_get(&rc->st, rc->buf + rc->bi, rc->bn - rc->bi, &rc->head);
+    if (!used || rc->head.code >= c->p->nevents)
+        return jf_error_set(err, "the temp file of events is damaged");
+    rc->bi += (uint32_t)used;
+    rc->has = 1;
+    return 1;
+}
+
 /* Gathers member m's events from the runs into c->block, sorted by date, line and file. */
 static int cursor_fill(jf_evcursor *c, uint32_t m, uint32_t *n, jf_error *err)
 {
@@ -1310,20 +1356,17 @@ static int cursor_fill(jf_evcursor *c, uint32_t m, uint32_t *n, jf_error *err)
     for (uint32_t r = 0; r < c->nruns; r++) {
         runcur *rc = &c->runs[r];
         for (;;) {
-            if (rc->bi == rc->bn) {
-                if (rc->next == rc->end)
+            if (!rc->has) {
+                int g = run_next(c, rc, err);
+                if (g < 0)
+                    return -1;
+                if (g == 0)
                     break;
-                uint32_t want = rc->end - rc->next < c->per ? (uint32_t)(rc->end - rc->next) : c->per;
-                if (read_events(c->fd, rc->buf, rc->next, want))
-                    return jf_error_set(err, "cannot read the temp file of events: %s", strerror(errno ? errno : EIO));
-                rc->next += want;
-                rc->bi = 0;
-                rc->bn = want;
             }
-            const jf_event *e = &rc->buf[rc->bi];
+            const jf_event *e = &rc->head;
             if ((uint32_t)e->member > m)
                 break;
-            rc->bi++;
+            rc->has = 0;
             if ((uint32_t)e->member < m)
                 continue; /* a member not asked for (not scored, or before the range) */
             if (k == c->blockcap) {
@@ -1632,7 +1675,7 @@ static int load_events(jf_input *in, const jf_program *p, jf_rowsrc **srcs, int 
         rc = -1;
     if (rc == 0 && in->spill && sp.buf) { /* lent to the readers (see jf_evspill) */
         in->spill->lend[1] = sp.buf;
-        in->spill->lendcap = run_cap;
+        in->spill->lendcap = (size_t)run_cap * sizeof *sp.buf;
     } else
         free(sp.buf);
     if (rc)
@@ -1644,7 +1687,7 @@ static int load_events(jf_input *in, const jf_program *p, jf_rowsrc **srcs, int 
             return -1;
         if (in->events) { /* a buffer of run_cap events: lent to the readers too */
             in->spill->lend[0] = in->events;
-            in->spill->lendcap = run_cap;
+            in->spill->lendcap = (size_t)run_cap * sizeof *in->events;
         }
         in->events = NULL;
         in->nevents = (uint32_t)in->spill->total;

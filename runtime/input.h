@@ -41,7 +41,8 @@ typedef struct jf_branch {
 } jf_branch;
 
 /* One event row. */
-typedef struct jf_event { /* (fields ordered for size: 48 bytes, spilled runs and sorts move them) */
+typedef struct jf_event { /* (fields ordered for size: 48 bytes, sorts move them; spilled, an
+                             event is a few bytes: evcode.h) */
     jf_dec qty;           /* qty (1 when empty for a count event) */
     int32_t member;       /* member index */
     int32_t date;         /* yyyymmdd */
