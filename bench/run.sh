@@ -8,12 +8,14 @@
 #   - CSV read + evaluate   jifen run rulesets/S.jf ... --format csv > /dev/null
 #                           (and the same run on a tiny input: the startup, subtracted for
 #                           events per second)
-#   - --jobs 2              the same run with --jobs 2 (two threads over branch ranges): its
-#                           output compared byte for byte with --jobs 1's, the ratio is
-#                           --jobs 1's wall time ÷ --jobs 2's (end to end), and the evaluate
-#                           stage alone from --stats (--jobs 1 and --jobs 2 interleaved, the
-#                           median of 11 runs each, of 5 when a run takes 1 s or more, 1 at 5 s
-#                           or more): evaluate ns at --jobs 1 ÷ at --jobs 2
+#   - --jobs 2              the same run with --jobs 2 (two threads taking shares of whole
+#                           branches): its output compared byte for byte with --jobs 1's, the
+#                           ratio is --jobs 1's wall time ÷ --jobs 2's (end to end), and the
+#                           evaluate stage alone from --stats (--jobs 1 and --jobs 2 interleaved,
+#                           the median of 11 runs each, of 5 when a run takes 1 s or more, 1 at
+#                           5 s or more): evaluate ns at --jobs 1 ÷ at --jobs 2. Beside them, one
+#                           job pinned to CPU 0 and to CPU 1 (taskset), to show what two threads
+#                           could give at most when the CPUs are not equally fast
 #   - compile               jifen compile rulesets/S.jf -o S.jfc
 #   - SQLite                jifen db init / db policy (untimed), jifen import, jifen eval; then
 #                           the next year's events imported into a copy of the store: as it is
@@ -269,7 +271,11 @@ note_cmds() {
 # both alike); sets E1_NS and E1_CPU (one job) and E2_NS and E2_CPU (two) to the median
 # evaluate-stage wall and CPU (all threads) times in ns from --stats ("stats: read N ns, evaluate
 # N ns, write N ns; cpu: read N ns, evaluate N ns, write N ns"), and E1_ALL to the median of one
-# job's read + evaluate + write wall ns (jifen's own work, without the process's start); 0 when none
+# job's read + evaluate + write wall ns (jifen's own work, without the process's start); 0 when none.
+# With taskset and CPUs 0 and 1, each round also runs one job pinned to CPU 0 and to CPU 1: P0_NS
+# and P1_NS, their median evaluate-stage wall ns (0 without): how fast each CPU is on its own
+# (on the benchmark VM the two differ by up to 40 % for minutes at a time, which caps what two
+# threads can give against one job on the faster CPU).
 eval_pair() {
     _en_k=$1
     shift
@@ -279,11 +285,19 @@ eval_pair() {
     : >"$TMP/evcpu2"
     : >"$TMP/evall1"
     : >"$TMP/evall2"
+    : >"$TMP/evalsp0"
+    : >"$TMP/evalsp1"
+    _en_pin=""
+    command -v taskset >/dev/null 2>&1 && taskset -c 0,1 true 2>/dev/null && _en_pin="p0 p1"
     _en_i=0
     while [ "$_en_i" -lt "$_en_k" ]; do
-        for _en_j in 1 2; do
-            "$@" --jobs "$_en_j" >/dev/null 2>"$TMP/stats.err"
+        for _en_j in 1 2 $_en_pin; do
+            case $_en_j in
+            p*) taskset -c "${_en_j#p}" "$@" --jobs 1 >/dev/null 2>"$TMP/stats.err" ;;
+            *) "$@" --jobs "$_en_j" >/dev/null 2>"$TMP/stats.err" ;;
+            esac
             sed -n 's/^stats: read [0-9]* ns, evaluate \([0-9]*\) ns.*/\1/p' "$TMP/stats.err" >>"$TMP/evals$_en_j"
+            case $_en_j in p*) continue ;; esac
             sed -n 's/^stats: .*; cpu: read [0-9]* ns, evaluate \([0-9]*\) ns.*/\1/p' "$TMP/stats.err" >>"$TMP/evcpu$_en_j"
             sed -n 's/^stats: read \([0-9]*\) ns, evaluate \([0-9]*\) ns, write \([0-9]*\) ns.*/\1 \2 \3/p' "$TMP/stats.err" |
                 awk '{ printf "%.0f\n", $1 + $2 + $3 }' >>"$TMP/evall$_en_j"
@@ -296,7 +310,9 @@ eval_pair() {
     E2_NS=$(sort -n "$TMP/evals2" | sed -n "${_en_m}p")
     E2_CPU=$(sort -n "$TMP/evcpu2" | sed -n "${_en_m}p")
     E1_ALL=$(sort -n "$TMP/evall1" | sed -n "${_en_m}p")
-    : "${E1_NS:=0}" "${E1_CPU:=0}" "${E2_NS:=0}" "${E2_CPU:=0}" "${E1_ALL:=0}"
+    P0_NS=$(sort -n "$TMP/evalsp0" | sed -n "${_en_m}p")
+    P1_NS=$(sort -n "$TMP/evalsp1" | sed -n "${_en_m}p")
+    : "${E1_NS:=0}" "${E1_CPU:=0}" "${E2_NS:=0}" "${E2_CPU:=0}" "${E1_ALL:=0}" "${P0_NS:=0}" "${P1_NS:=0}"
 }
 
 fresh_db() {
@@ -409,6 +425,13 @@ jifen_stages() {
         _js_eval="evaluate stage: no --stats"
         if [ "$_js_e1" -gt 0 ] && [ "$_js_e2" -gt 0 ]; then
             _js_eval="evaluate stage $((_js_e1 / 1000000)) ms → $((_js_e2 / 1000000)) ms: **$(ratio "$_js_e1" "$_js_e2")×** (median of $_js_k each, interleaved; its CPU, all threads: $((_js_c1 / 1000000)) ms → $((_js_c2 / 1000000)) ms)"
+            if [ "$P0_NS" -gt 0 ] && [ "$P1_NS" -gt 0 ]; then
+                # the most two threads could give: both CPUs' single-job rates added up,
+                # against the unpinned one job's: E1 × (1/P0 + 1/P1); how much of it --jobs 2 got
+                _js_cap=$(awk -v e="$_js_e1" -v a="$P0_NS" -v b="$P1_NS" 'BEGIN { printf "%.2f", e / a + e / b }')
+                _js_eff=$(awk -v e="$_js_e2" -v a="$P0_NS" -v b="$P1_NS" 'BEGIN { printf "%.0f", 100 / e / (1 / a + 1 / b) }')
+                _js_eval="$_js_eval; one job pinned to CPU 0 / CPU 1: $(awk -v a="$P0_NS" -v b="$P1_NS" 'BEGIN { printf "%.1f / %.1f", a / 1e6, b / 1e6 }') ms, so two threads could give at most ${_js_cap}× (both CPUs' rates added), and --jobs 2 got ${_js_eff} % of that"
+            fi
             claim "$S" "$N" jobs "$(ratio "$_js_e1" "$_js_e2")×" $((_js_e1 * 100 >= _js_e2 * 170))
         fi
         if cmp -s "$TMP/out/$S.$N.jobs2" "$_js_ref"; then
