@@ -849,8 +849,6 @@ static int run_step(jf_vm *vm, int step, uint32_t lo, uint32_t hi, rankkey *keys
 typedef struct share {
     uint32_t lo;     /* its first member */
     uint32_t hi;     /* after its last member */
-    int failed_at;   /* index in the steps of the one that failed (nsteps: none) */
-    jf_error err;    /* its runtime error */
 } share;
 
 struct crew;
@@ -861,6 +859,10 @@ typedef struct worker {
                           scratch, work row and reader */
     rankkey *keys;     /* its ranking scratch (one per member of the largest share) */
     struct crew *crew; /* the crew it belongs to */
+    jf_error err;      /* the error of the share being run (vm.err) */
+    int failed_at;     /* of the shares it ran, the earliest step that failed (nsteps: none) */
+    uint32_t failed_sh;/* the first share that failed at that step */
+    jf_error first;    /* that share's error */
 } worker;
 
 /* The threads of an evaluation and the shares they take, in member order, one at a time
@@ -893,11 +895,18 @@ static void *worker_main(void *arg)
         if (i >= c->nsh)
             return NULL;
         share *s = &c->sh[i];
-        w->vm.err = &s->err;
+        w->vm.err = &w->err;
         w->vm.failed = 0;
         for (int k = 0; k < c->nsteps; k++)
             if (run_step(&w->vm, c->steps[k], s->lo, s->hi, w->keys)) {
-                s->failed_at = k;
+                /* a thread takes shares in member order: a later one comes first only
+                 * when it failed at an earlier step */
+                if (k < w->failed_at) {
+                    w->failed_at = k;
+                    w->failed_sh = i;
+                    memcpy(w->first.msg, w->err.msg, sizeof w->err.msg);
+                }
+                w->err.msg[0] = '\0';
                 break;
             }
     }
@@ -1144,12 +1153,10 @@ static int crew_steps(jf_vm *vm, crew *c, const int *steps, int n)
     c->steps = steps;
     c->nsteps = n;
     atomic_store(&c->next, 0);
-    for (uint32_t i = 0; i < c->nsh; i++) {
-        c->sh[i].failed_at = n;
-        c->sh[i].err.msg[0] = '\0';
-    }
     for (uint32_t i = 0; i < c->n; i++) {
         worker *w = &c->w[i];
+        w->failed_at = n;
+        w->err.msg[0] = '\0';
         w->vm.in = proxies ? &c->in_ext : vm->in;
         w->vm.year = vm->year;
         w->vm.have_prev = vm->have_prev;
@@ -1159,13 +1166,16 @@ static int crew_steps(jf_vm *vm, crew *c, const int *steps, int n)
     for (uint32_t i = 1; i < c->n; i++)
         if (started[i])
             pthread_join(th[i], NULL);
-    const share *first = NULL;
-    for (uint32_t i = 0; i < c->nsh; i++)
-        if (c->sh[i].failed_at < n && (!first || c->sh[i].failed_at < first->failed_at))
-            first = &c->sh[i];
+    const worker *first = NULL;
+    for (uint32_t i = 0; i < c->n; i++) {
+        const worker *w = &c->w[i];
+        if (w->failed_at < n && (!first || w->failed_at < first->failed_at ||
+                                 (w->failed_at == first->failed_at && w->failed_sh < first->failed_sh)))
+            first = w;
+    }
     if (first) {
         vm->failed = 1;
-        return jf_error_set(vm->err, "%s", first->err.msg);
+        return jf_error_set(vm->err, "%s", first->first.msg);
     }
     return proxies ? crew_merge_proxies(vm, c) : 0;
 }

@@ -105,6 +105,24 @@ for j in 1 2 3; do
     "$BIN" run rulesets/guoqi.jf $GB --jobs $j >"$T/gb-$j.csv" 2>"$T/err"
     check "two sorted runs, --jobs $j: the same bytes as in memory" cmp "$T/gb-mem.csv" "$T/gb-$j.csv"
 done
+# a runtime error in every share, near each branch's end (the last member of each of 40
+# branches has no vote: 群众评议 divides by zero), 2,000 members with 26 events each: both
+# threads run shares and fail at the same step, and the error named is the first member's in
+# output order (M0049, in B00), as on one thread, whichever thread ran which share
+R=tests/input/runtime-error-jobs
+mkdir -p "$T/re"
+awk 'BEGIN { print "member_id,name,branch_id,category,roles,status"
+             for (m = 0; m < 2000; m++) printf "M%04d,n,B%02d,,,full\n", m, int(m / 50) }' >"$T/re/members.csv"
+awk 'BEGIN { print "member_id,date,event,qty,ref,note"
+             for (m = 0; m < 2000; m++) {
+                 for (k = 1; k <= 25; k++) printf "M%04d,2025-%02d-%02d,basic,3,,\n", m, (k % 12) + 1, k
+                 if (m % 50 != 49) printf "M%04d,2025-06-30,vote.public,80,,\n", m
+             } }' >"$T/re/events.csv"
+for j in 1 2 3; do
+    "$BIN" run $R/policy.jf --members "$T/re/members.csv" --events "$T/re/events.csv" --year 2025 --jobs $j >"$T/out" 2>"$T/err"; rc=$?
+    check "a runtime error in every share, --jobs $j: the first member's named, nothing printed" \
+        sh -c "[ $rc -ne 0 ] && [ ! -s '$T/out' ] && grep -qx '$R/policy.jf:28: division by zero (member M0049, year 2025)' '$T/err'"
+done
 "$BIN" gen --scheme nosuch --members 100 -o "$T/gn" >"$T/out" 2>"$T/err"; rc=$?
 check "gen: unknown scheme refused, nothing written" sh -c "[ $rc -ne 0 ] && [ ! -e '$T/gn/events.csv' ]"
 "$BIN" gen --scheme guoqi --members 5 -o "$T/g5" >"$T/out" 2>"$T/err"; rc=$?
