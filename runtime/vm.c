@@ -840,7 +840,8 @@ static int run_step(jf_vm *vm, int step, uint32_t lo, uint32_t hi, rankkey *keys
 }
 
 #define JF_MAX_JOBS 64     /* threads at most */
-#define JF_SHARES_PER_JOB 16 /* shares of the members per thread (fewer with few branches) */
+#define JF_SHARE_FINE 64 /* the smallest share: this part of a thread's work (whole branches: no
+                            smaller than a branch, nor than the spill's cuts allow) */
 
 /* One share of the members: a run of whole branches, taken by whichever thread of the crew
  * is free first (the threads of a machine need not be equally fast: on the benchmark VM one
@@ -1016,15 +1017,18 @@ static int crew_merge_proxies(jf_vm *vm, crew *c)
     return 0;
 }
 
-/* Splits the members into shares of about equal work (members and events) at branch
- * boundaries — at the input's cuts when its events are spilled, where a reader is placed
- * without a search — about JF_SHARES_PER_JOB per thread. */
+/* Splits the members into shares at branch boundaries — at the input's cuts when its events
+ * are spilled, where a reader is placed without a search — guided by the work (members and
+ * events) left: each share about a 2·nj-th of what is left where it starts, none smaller than
+ * 1 / (nj · JF_SHARE_FINE) of the whole. Big shares first, small ones last: few shares (each
+ * costs a reader's placing; with charges, proxies), and the threads end close together even
+ * on CPUs of unequal speed (the last shares are ~1 % of the work). */
 static int crew_shares(crew *c, const jf_input *in, uint32_t nj)
 {
-    uint32_t n = in->nmembers, want = nj * JF_SHARES_PER_JOB;
+    uint32_t n = in->nmembers, want = nj * JF_SHARE_FINE;
     const uint32_t *cuts;
     uint32_t ncut = jf_input_cuts(in, &cuts);
-    uint64_t total = 0, acc = 0;
+    uint64_t total = 0, acc = 0, from = 0; /* from: acc where the current share starts */
     for (uint32_t m = 0; m < n; m++)
         total += 1 + (uint64_t)in->members[m].nevents;
     c->sh = calloc((size_t)want + 1, sizeof *c->sh);
@@ -1044,9 +1048,10 @@ static int crew_shares(crew *c, const jf_input *in, uint32_t nj)
             acc += 1 + (uint64_t)in->members[m].nevents;
         if (at == n)
             break;
-        if (k + 1 < want && acc * want >= total * (k + 1)) {
+        if (k + 1 < want && (acc - from) * 2 * nj >= total - from && (acc - from) * want >= total) {
             c->sh[k].hi = at;
             c->sh[++k].lo = at;
+            from = acc;
         }
     }
     c->sh[k].hi = n;

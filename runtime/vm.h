@@ -7,8 +7,8 @@
  * previous(). Nothing is allocated per event. Events come through a jf_evcursor, member by
  * member, so a spilled input (jf_input_load_streaming) is read from its runs.
  *
- * With jobs > 1 the members are split into contiguous shares at branch boundaries, about 16
- * per thread, which the threads take in turn; each thread has its own scratch and event
+ * With jobs > 1 the members are split into contiguous shares at branch boundaries, big ones
+ * first and small ones last, which the threads take in turn; each thread has its own scratch and event
  * cursor and writes only the values of the members of the shares it takes. Charges land in a
  * role holder's values: in parallel when every branch's role holders are in the branch's
  * share, through proxy rows added afterwards when charges only add up, otherwise that pass
