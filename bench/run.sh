@@ -39,6 +39,9 @@
 #                           jifen run streams the events (sorted runs of 65,536 events in a
 #                           temp file, merged per member), so its peak RSS should stay within
 #                           10 % of the base's; the table says how many runs each input took.
+#   - cost per event        jifen run's own stages (read + evaluate + write, --stats) at every
+#                           size in turn, in rounds (the tiny input too, subtracted): medians
+#                           per size, so that the sizes are compared within the same minutes
 # A command under 1 s is run 5 times, under 5 s 3 times: the median is reported. Order: jifen's
 # stages at every size, then the 10x variant, then the baselines, so that a short budget
 # leaves out the slowest baselines at the largest size first.
@@ -644,6 +647,45 @@ done
 for N in $SIZES; do
     for S in $SCHEMES; do jifen_stages "$S" "$N"; done
 done
+
+# cost per event across sizes, all sizes in the same minutes: rounds of one jifen run --stats at
+# each size (the tiny input too), in turn, the median per size. Measured apart (each size in its
+# own rows, minutes apart) the machine's speed moves between the sizes: the C baseline's own
+# cost per event moved 1.2-2.1× across the sizes in runs 11-16. 7 rounds, 5 when the largest
+# size's run takes 1 s or more. Writes $TMP/jflat.S.N: "US_NET EVENTS"
+flat_rounds() {
+    _fr_k=7
+    for _fr_n in $SIZES; do
+        [ -f "$TMP/jstages.$1.$_fr_n" ] && [ "$(cut -d' ' -f1 "$TMP/jstages.$1.$_fr_n")" -ge 1000000 ] && _fr_k=5
+    done
+    _fr_i=0
+    while [ "$_fr_i" -lt "$_fr_k" ]; do
+        for _fr_n in 100 $SIZES; do
+            if [ "$_fr_n" = 100 ]; then gendata "$1" 100 1; else
+                [ -f "$TMP/jstages.$1.$_fr_n" ] || continue
+                gendata "$1" "$_fr_n" "$RATE"
+            fi || continue
+            "$JIFEN" run "rulesets/$1.jf" --members "$D/members.csv" --events "$D/events.csv" \
+                --branches "$D/branches.csv" --year "$YEAR" --format csv --stats 2>&1 >/dev/null |
+                sed -n 's/^stats: read \([0-9]*\) ns, evaluate \([0-9]*\) ns, write \([0-9]*\) ns.*/\1 \2 \3/p' |
+                awk '{ printf "%.0f\n", ($1 + $2 + $3) / 1000 }' >>"$TMP/flat.$1.$_fr_n"
+        done
+        _fr_i=$((_fr_i + 1))
+    done
+    _fr_m=$(((_fr_k + 1) / 2))
+    _fr_0=$(sort -n "$TMP/flat.$1.100" 2>/dev/null | sed -n "${_fr_m}p")
+    for _fr_n in $SIZES; do
+        [ -f "$TMP/flat.$1.$_fr_n" ] || continue
+        gendata "$1" "$_fr_n" "$RATE" || continue
+        _fr_us=$(sort -n "$TMP/flat.$1.$_fr_n" | sed -n "${_fr_m}p")
+        [ -n "$_fr_us" ] && [ "$_fr_us" -gt "${_fr_0:-0}" ] && echo "$((_fr_us - ${_fr_0:-0})) $EV" >"$TMP/jflat.$1.$_fr_n"
+    done
+    echo "$_fr_k ${_fr_0:-?}" >"$TMP/flatk.$1"
+}
+for S in $SCHEMES; do
+    log "$S: cost per event, the sizes in turn"
+    flat_rounds "$S"
+done
 for N in $X10; do
     for S in $SCHEMES; do tenfold "$S" "$N"; done
 done
@@ -711,7 +753,7 @@ ELAPSED=$(($(now_us) - START))
         claimline "$S" lua5.4 "faster than Lua 5.4 (jifen run ÷ lua5.4)"
         claimline "$S" luajit "faster than LuaJIT (jifen run ÷ luajit)"
         claimline "$S" sqlite3 "at least 5× faster than SQL over SQLite (jifen run ÷ sqlite3, at most 0.20)"
-        echo "- cost per event flat within 25 % (jifen run's own stages): $(flatness "$TMP/jstages.$S" 1 2)"
+        echo "- cost per event flat within 25 % (jifen run's own stages, the sizes in turn): $(flatness "$TMP/jflat.$S" 1 2)"
         claimline "$S" x10 "10× the events within 10 % of peak RSS (RSS ×)"
         claimline "$S" jobs "--jobs 2 evaluate stage at least 1.7× --jobs 1's"
         claimline "$S" same "--jobs 2 output identical to --jobs 1's"
@@ -776,9 +818,12 @@ ELAPSED=$(($(now_us) - START))
         echo
         echo "Cost per event across sizes ($SIZES members):"
         echo
-        echo "- jifen run, its own work (read + evaluate + write from \`--stats\`, the median of the"
-        echo "  \`--jobs 1\` runs of the --jobs row, net of the same on the tiny input ($(cat "$TMP/stages0.$S" 2>/dev/null || echo '?') us):"
-        echo "  no process start): $(flatness "$TMP/jstages.$S" 1 2)"
+        read -r _fk _f0 <"$TMP/flatk.$S" 2>/dev/null || { _fk='?'; _f0='?'; }
+        echo "- jifen run, its own work (read + evaluate + write from \`--stats\`, no process start),"
+        echo "  the sizes in turn: $_fk rounds of one run at each size and on the tiny input, the median"
+        echo "  per size, net of the tiny input's ($_f0 us) — the claim: $(flatness "$TMP/jflat.$S" 1 2)"
+        echo "- the same, each size measured in its own rows (the median of the \`--jobs 1\` runs of the"
+        echo "  --jobs row, minutes apart; net of the tiny input's $(cat "$TMP/stages0.$S" 2>/dev/null || echo '?') us): $(flatness "$TMP/jstages.$S" 1 2)"
         echo "- jifen run (wall time net of startup): $(flatness "$TMP/jrun.$S" 3 4)"
         echo "- jifen import: $(flatness "$TMP/jimport.$S" 1 2)"
         echo "- jifen eval: $(flatness "$TMP/jeval.$S" 1 2)"
