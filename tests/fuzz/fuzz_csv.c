@@ -9,7 +9,10 @@
  *         an error at the same record, every field NUL-terminated at its length.
  *   odd:  the bytes are events.csv for rulesets/xianfeng.jf (compiled once), loaded through
  *         jf_input_load with a fixed members.csv (the xianfeng test organisation, written to a
- *         temporary directory once); when the input validates, 2025 is evaluated.
+ *         temporary directory once); when the input validates, 2025 is evaluated. The same
+ *         file is also loaded streaming, in sorted runs of 1-5 events spilled to the temp file
+ *         (runtime/evcode.h) and merged back: the same error message, or the same input hash
+ *         and the same results for every member (or the same runtime error).
  * A difference from the reference aborts, which libFuzzer records as a crash.
  */
 #include <stdint.h>
@@ -349,6 +352,58 @@ static int input_init(void)
     return 1;
 }
 
+/* Evaluates 2025 into res[nmembers]; 0, or -1 with the error in err. */
+static int eval_all(const jf_input *in, jf_result *res, jf_error *err)
+{
+    jf_vm vm;
+    if (jf_vm_init(&vm, &X.prog, in, err) != 0)
+        return -1;
+    int rc = jf_vm_run(&vm, JFF_YEAR);
+    for (uint32_t m = 0; rc == 0 && m < in->nmembers; m++)
+        res[m] = jf_vm_result(&vm, m);
+    jf_vm_free(&vm);
+    return rc;
+}
+
+/* The input spilled in runs of a few events gives what the input held in memory gives. */
+static void same_spilled(const jf_input *in, int rc, const jf_error *err, size_t size)
+{
+    jf_input sp;
+    jf_error serr = {{0}};
+    int src = jf_input_load_streaming(&sp, &X.prog, X.members, X.events, NULL, 1 + (uint32_t)(size % 5), 1, 0, &serr);
+    if ((rc != 0) != (src != 0) || (rc != 0 && strcmp(err->msg, serr.msg) != 0)) {
+        fprintf(stderr, "fuzz_csv: in memory: %s\nspilled: %s\n", rc ? err->msg : "ok", src ? serr.msg : "ok");
+        abort();
+    }
+    if (rc != 0)
+        return;
+    unsigned char h1[32], h2[32];
+    jf_input_hash(in, &X.prog, JFF_YEAR * 10000 + 101, h1);
+    jf_input_hash(&sp, &X.prog, JFF_YEAR * 10000 + 101, h2);
+    if (memcmp(h1, h2, sizeof h1) != 0 || in->nmembers != sp.nmembers) {
+        fprintf(stderr, "fuzz_csv: the spilled input's hash differs\n");
+        abort();
+    }
+    jf_result *r1 = calloc((size_t)in->nmembers + 1, sizeof *r1), *r2 = calloc((size_t)in->nmembers + 1, sizeof *r2);
+    if (!r1 || !r2)
+        abort();
+    jf_error e1 = {{0}}, e2 = {{0}};
+    int k1 = eval_all(in, r1, &e1), k2 = eval_all(&sp, r2, &e2);
+    if (k1 != k2 || strcmp(e1.msg, e2.msg) != 0) {
+        fprintf(stderr, "fuzz_csv: in memory: %s\nspilled: %s\n", k1 ? e1.msg : "ok", k2 ? e2.msg : "ok");
+        abort();
+    }
+    for (uint32_t m = 0; k1 == 0 && m < in->nmembers; m++)
+        if (r1[m].score.num != r2[m].score.num || r1[m].score.den != r2[m].score.den || r1[m].tier != r2[m].tier ||
+            r1[m].rank != r2[m].rank || r1[m].outcomes != r2[m].outcomes) {
+            fprintf(stderr, "fuzz_csv: member %u differs between the input in memory and spilled\n", m);
+            abort();
+        }
+    free(r1);
+    free(r2);
+    jf_input_free(&sp);
+}
+
 static void input_mode(const uint8_t *data, size_t size)
 {
     if (input_init() != 1)
@@ -362,7 +417,9 @@ static void input_mode(const uint8_t *data, size_t size)
         abort();
     jf_input in;
     jf_error err = {{0}};
-    if (jf_input_load(&in, &X.prog, X.members, X.events, NULL, &err) != 0) {
+    int rc = jf_input_load(&in, &X.prog, X.members, X.events, NULL, &err);
+    same_spilled(&in, rc, &err, size);
+    if (rc != 0) {
         if (!err.msg[0]) {
             fprintf(stderr, "fuzz_csv: jf_input_load failed without a message\n");
             abort();
