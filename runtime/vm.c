@@ -858,7 +858,7 @@ struct crew;
 typedef struct worker {
     jf_vm vm;          /* a copy of the evaluator: the shared per-member arrays, its own
                           scratch, work row and reader */
-    rankkey *keys;     /* its ranking scratch (one per member of the largest share) */
+    rankkey *keys;     /* its ranking scratch (one per member of the largest branch) */
     struct crew *crew; /* the crew it belongs to */
     jf_error err;      /* the error of the share being run (vm.err) */
     int failed_at;     /* of the shares it ran, the earliest step that failed (nsteps: none) */
@@ -1075,10 +1075,15 @@ static int crew_init(jf_vm *vm, crew *c)
         crew_free(c);
         return 0;
     }
+    /* a worker ranks one branch at a time: its scratch holds the largest branch's members
+     * (a share's first members are a quarter of all with two threads) */
     uint32_t k = c->nsh < nj ? c->nsh : nj, longest = 0;
-    for (uint32_t i = 0; i < c->nsh; i++)
-        if (c->sh[i].hi - c->sh[i].lo > longest)
-            longest = c->sh[i].hi - c->sh[i].lo;
+    for (uint32_t m = 0, b = 0; m < in->nmembers; m++) {
+        if (m > 0 && in->members[m].branch != in->members[m - 1].branch)
+            b = m;
+        if (m + 1 - b > longest)
+            longest = m + 1 - b;
+    }
     c->w = calloc(k, sizeof *c->w);
     if (!c->w) {
         crew_free(c);
