@@ -335,6 +335,14 @@ copy_db_next_unmarked() {
     sqlite3 "$DB.next" "DELETE FROM meta WHERE key = 'checked'" || rm -f "$DB.next" # (no sqlite3: no measure)
 }
 
+# own_us CMD...: runs a jifen run with --stats, prints its read + evaluate + write wall time in us
+# (jifen's own work, without the process's start)
+own_us() {
+    "$@" --stats 2>&1 >/dev/null |
+        sed -n 's/^stats: read \([0-9]*\) ns, evaluate \([0-9]*\) ns, write \([0-9]*\) ns.*/\1 \2 \3/p' |
+        awk '{ printf "%.0f\n", ($1 + $2 + $3) / 1000 }'
+}
+
 # startup: jifen run on a tiny input, per scheme
 startup() {
     gendata "$1" 100 1 || return 1
@@ -344,10 +352,8 @@ startup() {
     # jifen's own work on it (--stats: read + evaluate + write, median of 5; compiling the policy
     # is part of the read): subtracted from the in-process cost per event below
     for _su_i in 1 2 3 4 5; do
-        "$JIFEN" run "rulesets/$1.jf" --members "$D/members.csv" --events "$D/events.csv" \
-            --branches "$D/branches.csv" --year "$YEAR" --format csv --stats 2>&1 >/dev/null |
-            sed -n 's/^stats: read \([0-9]*\) ns, evaluate \([0-9]*\) ns, write \([0-9]*\) ns.*/\1 \2 \3/p' |
-            awk '{ printf "%.0f\n", ($1 + $2 + $3) / 1000 }'
+        own_us "$JIFEN" run "rulesets/$1.jf" --members "$D/members.csv" --events "$D/events.csv" \
+            --branches "$D/branches.csv" --year "$YEAR" --format csv
     done | sort -n | sed -n 3p >"$TMP/stages0.$1"
     ROWKEY=startup
     row "$1" 100 "$EV" "startup: jifen run on a tiny input" "$M_US" "$M_KB" "" "" "subtracted below for events/s"
@@ -665,10 +671,8 @@ flat_rounds() {
                 [ -f "$TMP/jstages.$1.$_fr_n" ] || continue
                 gendata "$1" "$_fr_n" "$RATE"
             fi || continue
-            "$JIFEN" run "rulesets/$1.jf" --members "$D/members.csv" --events "$D/events.csv" \
-                --branches "$D/branches.csv" --year "$YEAR" --format csv --stats 2>&1 >/dev/null |
-                sed -n 's/^stats: read \([0-9]*\) ns, evaluate \([0-9]*\) ns, write \([0-9]*\) ns.*/\1 \2 \3/p' |
-                awk '{ printf "%.0f\n", ($1 + $2 + $3) / 1000 }' >>"$TMP/flat.$1.$_fr_n"
+            own_us "$JIFEN" run "rulesets/$1.jf" --members "$D/members.csv" --events "$D/events.csv" \
+                --branches "$D/branches.csv" --year "$YEAR" --format csv >>"$TMP/flat.$1.$_fr_n"
         done
         _fr_i=$((_fr_i + 1))
     done
