@@ -28,7 +28,8 @@
 
 #include "input.h"
 
-#define JF_EVCODE_MAX 64 /* longest event encoded (55 bytes: 1 + 5 + 10 + 10 + 5 + 5 + 1 + 5 + 5 + 5 + 3) */
+#define JF_EVCODE_MAX 64 /* room for the longest event encoded (54 bytes: flags 1, member 5,
+                            qty 10 + 9, ref 5, file 5, skip 1 + 5, date 5, line 5, code 3) */
 
 /* What the next event is encoded against: the event before it in the run. */
 typedef struct jf_evcode {
