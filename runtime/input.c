@@ -1673,10 +1673,9 @@ static int load_events(jf_input *in, const jf_program *p, jf_rowsrc **srcs, int 
     free(codes.slot);
     if (spiller_wait(&sp, err)) /* a failed spill comes before anything read after it */
         rc = -1;
-    if (rc == 0 && in->spill && sp.buf) { /* lent to the readers (see jf_evspill) */
+    if (rc == 0 && in->spill && sp.buf) /* lent to the readers (see jf_evspill) */
         in->spill->lend[1] = sp.buf;
-        in->spill->lendcap = (size_t)run_cap * sizeof *sp.buf;
-    } else
+    else
         free(sp.buf);
     if (rc)
         return rc;
@@ -1685,10 +1684,8 @@ static int load_events(jf_input *in, const jf_program *p, jf_rowsrc **srcs, int 
     if (in->spill) { /* the last run, then the members' events from the merged runs */
         if (in->nevents && spill_run(in, err))
             return -1;
-        if (in->events) { /* a buffer of run_cap events: lent to the readers too */
-            in->spill->lend[0] = in->events;
-            in->spill->lendcap = (size_t)run_cap * sizeof *in->events;
-        }
+        in->spill->lend[0] = in->events; /* a buffer of run_cap events: lent to the readers too */
+        in->spill->lendcap = (size_t)run_cap * sizeof(jf_event); /* (both buffers' size) */
         in->events = NULL;
         in->nevents = (uint32_t)in->spill->total;
         if (fflush(in->spill->file))
