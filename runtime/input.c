@@ -1075,24 +1075,26 @@ static int spill_run(jf_input *in, jf_error *err)
     return 0;
 }
 
-/* With two threads or more, a full buffer is sorted and written by a thread while the next
- * one is read: two buffers of run_cap events. */
+#define HELPERS_READY_US 20000 /* how long the evaluation's threads poll for their first task
+                                  once the events are read (us): it comes within a few ms */
+
+/* With two threads or more, a full buffer is sorted and written by a helper thread while the
+ * next one is read: two buffers of run_cap events. The helper is started at the first full
+ * buffer and ended with the read. */
 typedef struct spiller {
     const jf_input *in; /* the input being read */
+    jf_helpers *hs;     /* the helper (NULL until the first full buffer) */
     jf_event *buf;      /* the buffer the thread has (written, or being written) */
     uint32_t n;         /* its events */
-    pthread_t th;       /* the thread */
-    int running;        /* a thread is at work on buf */
+    int running;        /* the helper is at work on buf */
     int rc;             /* its result */
     jf_error err;       /* its error */
 } spiller;
 
-static void *spiller_main(void *arg)
+static void spiller_main(void *arg)
 {
     spiller *sp = arg;
-    jf_thread_float(); /* (started on another CPU: see cpu.h) */
     sp->rc = spill_write(sp->in, sp->buf, sp->n, &sp->err);
-    return NULL;
 }
 
 /* Waits for the thread; its error, when it failed, replaces *err (it came first in the file). */
@@ -1100,7 +1102,7 @@ static int spiller_wait(spiller *sp, jf_error *err)
 {
     if (!sp->running)
         return 0;
-    pthread_join(sp->th, NULL);
+    jf_helper_wait(sp->hs, 0);
     sp->running = 0;
     if (sp->rc == 0)
         return 0;
@@ -1108,8 +1110,8 @@ static int spiller_wait(spiller *sp, jf_error *err)
     return jf_error_set(err, "%s", sp->err.msg);
 }
 
-/* Hands the full buffer (run_cap events) to the thread and gives the reader the other one;
- * without a second buffer or a thread, spills here. */
+/* Hands the full buffer (run_cap events) to the helper and gives the reader the other one;
+ * without a second buffer or a helper, spills here. */
 static int spiller_hand(spiller *sp, jf_input *in, uint32_t run_cap, jf_error *err)
 {
     if (spill_open(in, err) || spiller_wait(sp, err))
@@ -1126,8 +1128,11 @@ static int spiller_hand(spiller *sp, jf_input *in, uint32_t run_cap, jf_error *e
     sp->rc = 0;
     sp->err.msg[0] = '\0';
     in->nevents = 0;
-    if (jf_thread_start(&sp->th, spiller_main, sp, 1) == 0) {
+    if (!sp->hs)
+        sp->hs = jf_helpers_new();
+    if (sp->hs && jf_helpers_want(sp->hs, 1) >= 1) {
         sp->running = 1;
+        jf_helper_run(sp->hs, 0, spiller_main, sp);
         return 0;
     }
     if (spill_write(in, sp->buf, sp->n, err)) /* no thread to be had */
@@ -1673,6 +1678,7 @@ static int load_events(jf_input *in, const jf_program *p, jf_rowsrc **srcs, int 
     free(codes.slot);
     if (spiller_wait(&sp, err)) /* a failed spill comes before anything read after it */
         rc = -1;
+    jf_helpers_free(sp.hs);
     if (rc == 0 && in->spill && sp.buf) /* lent to the readers (see jf_evspill) */
         in->spill->lend[1] = sp.buf;
     else
@@ -1682,6 +1688,16 @@ static int load_events(jf_input *in, const jf_program *p, jf_rowsrc **srcs, int 
     for (int i = 0; i < nsrcs; i++) /* the files' text is no longer needed: free it before sorting */
         jf_rowsrc_close(srcs[i]);
     if (in->spill) { /* the last run, then the members' events from the merged runs */
+        /* the evaluation of so big an input follows: its threads are started now, and poll
+         * for their first task, so that it costs a wake-up instead of a start (cpu.h).
+         * Fresh threads, not the spill's: on the benchmark VM the evaluation ran 15-20 %
+         * slower on the thread that had written the runs (xianfeng 10^6, --jobs 2, medians of
+         * 14-24 interleaved runs; not its allocations, stack place, vector state or CPU:
+         * bench/profile-vm.md). Without them the evaluation starts its own. */
+        if (threads > 1 && (in->helpers = jf_helpers_new()) != NULL) {
+            jf_helpers_want(in->helpers, (unsigned)threads - 1);
+            jf_helpers_ready(in->helpers, HELPERS_READY_US);
+        }
         if (in->nevents && spill_run(in, err))
             return -1;
         in->spill->lend[0] = in->events; /* a buffer of run_cap events: lent to the readers too */
@@ -1812,6 +1828,7 @@ int jf_input_load_streaming(jf_input *in, const jf_program *p, const char *membe
 
 void jf_input_free(jf_input *in)
 {
+    jf_helpers_free(in->helpers);
     spill_free(in->spill);
     free(in->strings);
     free(in->members);

@@ -91,6 +91,8 @@ typedef struct jf_input {
     jf_event *events;       /* events sorted by member, date, line (NULL when spilled) */
     uint32_t nevents;       /* how many */
     struct jf_evspill *spill; /* events in sorted runs in a temp file (NULL: all in events) */
+    struct jf_helpers *helpers; /* threads for the evaluation's crew, started as a spilled
+                                   input's read ends (NULL: none; see cpu.h) */
     int min_year;           /* earliest year with any event (0 when none) */
     int rules_pending;      /* spilled, input rules not checked yet: whoever reads the events
                                checks them (jf_evcursor_check_to, jf_input_check_rules) */

@@ -850,6 +850,7 @@ static int run_step(jf_vm *vm, int step, uint32_t lo, uint32_t hi, rankkey *keys
 typedef struct share {
     uint32_t lo;     /* its first member */
     uint32_t hi;     /* after its last member */
+    uint64_t work;   /* its members and events */
 } share;
 
 struct crew;
@@ -876,7 +877,9 @@ typedef struct crew {
     uint32_t n;         /* how many threads */
     share *sh;          /* the shares, in member order */
     uint32_t nsh;       /* how many */
-    atomic_uint next;   /* the next share to take */
+    uint32_t *order;    /* the shares in the order they are taken: most work first (the last
+                           ones taken are the smallest, so the threads end close together) */
+    atomic_uint next;   /* the next share to take (an index into order) */
     const int *steps;   /* the steps every share runs, in order */
     int nsteps;         /* how many */
     int charges_par;    /* the charges pass may run in parallel */
@@ -884,6 +887,8 @@ typedef struct crew {
     uint32_t *prox;     /* per proxy: the member it stands for */
     jf_input in_ext;    /* the input with the proxies: its roles remapped to proxy rows */
     jf_branch *branches;/* in_ext's branches */
+    jf_helpers *helpers;/* the threads that run w[1..n): the input's, else the crew's own */
+    int own_helpers;    /* helpers is the crew's own (freed with it) */
 } crew;
 
 /* Takes shares until none is left; each runs the steps until one fails. */
@@ -892,17 +897,17 @@ static void *worker_main(void *arg)
     worker *w = arg;
     crew *c = w->crew;
     for (;;) {
-        uint32_t i = atomic_fetch_add_explicit(&c->next, 1, memory_order_relaxed);
-        if (i >= c->nsh)
+        uint32_t t = atomic_fetch_add_explicit(&c->next, 1, memory_order_relaxed);
+        if (t >= c->nsh)
             return NULL;
+        uint32_t i = c->order[t];
         share *s = &c->sh[i];
         w->vm.err = &w->err;
         w->vm.failed = 0;
         for (int k = 0; k < c->nsteps; k++)
             if (run_step(&w->vm, c->steps[k], s->lo, s->hi, w->keys)) {
-                /* a thread takes shares in member order: a later one comes first only
-                 * when it failed at an earlier step */
-                if (k < w->failed_at) {
+                /* the first in member order of those failing at the earliest step */
+                if (k < w->failed_at || (k == w->failed_at && i < w->failed_sh)) {
                     w->failed_at = k;
                     w->failed_sh = i;
                     memcpy(w->first.msg, w->err.msg, sizeof w->err.msg);
@@ -913,11 +918,10 @@ static void *worker_main(void *arg)
     }
 }
 
-/* A worker on a thread of its own: started on another CPU than its creator's, then free. */
-static void *worker_thread(void *arg)
+/* A worker on a helper thread. */
+static void worker_task(void *arg)
 {
-    jf_thread_float();
-    return worker_main(arg);
+    (void)worker_main(arg);
 }
 
 static void crew_free(crew *c)
@@ -934,7 +938,10 @@ static void crew_free(crew *c)
         free(w->keys);
     }
     free(c->w);
+    if (c->own_helpers)
+        jf_helpers_free(c->helpers);
     free(c->sh);
+    free(c->order);
     free(c->prox);
     free(c->branches);
     memset(c, 0, sizeof *c);
@@ -1050,12 +1057,25 @@ static int crew_shares(crew *c, const jf_input *in, uint32_t nj)
             break;
         if (k + 1 < want && (acc - from) * 2 * nj >= total - from && (acc - from) * want >= total) {
             c->sh[k].hi = at;
+            c->sh[k].work = acc - from;
             c->sh[++k].lo = at;
             from = acc;
         }
     }
     c->sh[k].hi = n;
+    c->sh[k].work = total - from;
     c->nsh = k + 1;
+    /* the order taken: most work first (the last share, what was left, may be bigger than
+     * the ones before it); the same work in member order */
+    c->order = malloc((size_t)c->nsh * sizeof *c->order);
+    if (!c->order)
+        return -1;
+    for (uint32_t i = 0; i < c->nsh; i++) {
+        uint32_t p = i;
+        for (; p > 0 && c->sh[c->order[p - 1]].work < c->sh[i].work; p--)
+            c->order[p] = c->order[p - 1];
+        c->order[p] = i;
+    }
     return 0;
 }
 
@@ -1084,6 +1104,17 @@ static int crew_init(jf_vm *vm, crew *c)
         if (m + 1 - b > longest)
             longest = m + 1 - b;
     }
+    /* the threads: the input's helpers (started while reading: a wake instead of a start,
+     * 20-40 us instead of 100-500 us on the benchmark VM), else its own; fewer when no more
+     * threads could be started (the shares are taken by those that run) */
+    c->helpers = in->helpers;
+    if (!c->helpers) {
+        c->helpers = jf_helpers_new();
+        c->own_helpers = 1;
+    }
+    uint32_t got = c->helpers ? jf_helpers_want(c->helpers, k - 1) : 0;
+    if (got + 1 < k)
+        k = got + 1;
     c->w = calloc(k, sizeof *c->w);
     if (!c->w) {
         crew_free(c);
@@ -1153,8 +1184,6 @@ static int crew_init(jf_vm *vm, crew *c)
  * run, so which one that is does not depend on the threads' timing. */
 static int crew_steps(jf_vm *vm, crew *c, const int *steps, int n)
 {
-    pthread_t th[JF_MAX_JOBS];
-    int started[JF_MAX_JOBS];
     int proxies = 0;
     for (int k = 0; k < n; k++)
         proxies |= steps[k] == STEP_CHARGES && c->nprox;
@@ -1170,12 +1199,12 @@ static int crew_steps(jf_vm *vm, crew *c, const int *steps, int n)
         w->vm.in = proxies ? &c->in_ext : vm->in;
         w->vm.year = vm->year;
         w->vm.have_prev = vm->have_prev;
-        started[i] = i > 0 && jf_thread_start(&th[i], worker_thread, w, i) == 0;
+        if (i > 0)
+            jf_helper_run(c->helpers, i - 1, worker_task, w);
     }
     worker_main(&c->w[0]);
     for (uint32_t i = 1; i < c->n; i++)
-        if (started[i])
-            pthread_join(th[i], NULL);
+        jf_helper_wait(c->helpers, i - 1);
     const worker *first = NULL;
     for (uint32_t i = 0; i < c->n; i++) {
         const worker *w = &c->w[i];
