@@ -21,9 +21,9 @@ void jf_thread_float(void);
  * variable, each handed one task at a time. Starting a thread cost 100-500 us on the benchmark
  * VM (clone, affinity, the other vCPU woken), waking a parked one 20-40 us while its vCPU is
  * awake and 200-500 us when it slept, handing a task to one that polls ~1 us
- * (bench/profile-vm.md): the read stage's spill thread is started once instead of once a run,
- * and a big input's evaluation gets threads started as its read ends, polling by the time the
- * evaluation hands them work. */
+ * (bench/profile-vm.md): a big (spilled) input's evaluation gets threads started as its read
+ * ends, polling by the time the evaluation hands them work; the crew of a smaller one starts
+ * its own. */
 typedef struct jf_helpers jf_helpers;
 
 /* A set of no threads yet (NULL when out of memory). */

@@ -7,7 +7,6 @@
 #include "evcode.h"
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -957,9 +956,10 @@ typedef struct jf_evspill {
     uint32_t *cutpos;/* per run, per cut j: byte offset in the run of its first event of a
                         member at or after cut[j], where the encoding starts afresh
                         (nruns × ncut) */
-    jf_event *lend[2];  /* the read stage's run buffers, kept for the readers' read-ahead:
-                           memory already touched (a page first touched costs ~16 us on the
-                           benchmark VM: 24 of them were a tenth of a 10^5-event evaluation) */
+    jf_event *lend[2];  /* read-ahead for the readers, memory already touched (a page first
+                           touched costs ~16 us on the benchmark VM: 24 of them were a tenth of
+                           a 10^5-event evaluation): [0] the read stage's run buffer, [1] one
+                           the evaluation's first helper thread touched as the read ended */
     size_t lendcap;     /* bytes in each */
     atomic_int lent[2]; /* 1 while a reader has it */
 } jf_evspill;
@@ -1003,8 +1003,7 @@ static int spill_open(jf_input *in, jf_error *err)
     return 0;
 }
 
-/* Sorts n events at ev and appends them to the open temp file as one run. Reads only the
- * input's member count (a spill thread runs it while the events are still being read). */
+/* Sorts n events at ev and appends them to the open temp file as one run. */
 static int spill_write(const jf_input *in, jf_event *ev, uint32_t n, jf_error *err)
 {
     jf_evspill *s = in->spill;
@@ -1078,66 +1077,30 @@ static int spill_run(jf_input *in, jf_error *err)
 #define HELPERS_READY_US 20000 /* how long the evaluation's threads poll for their first task
                                   once the events are read (us): it comes within a few ms */
 
-/* With two threads or more, a full buffer is sorted and written by a helper thread while the
- * next one is read: two buffers of run_cap events. The helper is started at the first full
- * buffer and ended with the read. */
-typedef struct spiller {
-    const jf_input *in; /* the input being read */
-    jf_helpers *hs;     /* the helper (NULL until the first full buffer) */
-    jf_event *buf;      /* the buffer the thread has (written, or being written) */
-    uint32_t n;         /* its events */
-    int running;        /* the helper is at work on buf */
-    int rc;             /* its result */
-    jf_error err;       /* its error */
-} spiller;
-
-static void spiller_main(void *arg)
+/* A helper's task as a spilled input's read ends: a read-ahead buffer for the evaluation's
+ * readers (lend[1]), its pages touched by the thread that will read through it. */
+static void lend_prepare(void *arg)
 {
-    spiller *sp = arg;
-    sp->rc = spill_write(sp->in, sp->buf, sp->n, &sp->err);
+    jf_evspill *s = arg;
+    uint8_t *b = jf_alloc_big(s->lendcap);
+    for (size_t i = 0; b && i < s->lendcap; i += 4096)
+        b[i] = 0;
+    s->lend[1] = (jf_event *)b;
 }
 
-/* Waits for the thread; its error, when it failed, replaces *err (it came first in the file). */
-static int spiller_wait(spiller *sp, jf_error *err)
+/* For a spilled input read with threads > 1: the evaluation's threads, started now and
+ * polling by the time the evaluation hands them work, so that it costs a wake-up instead of a
+ * start (cpu.h); the first also prepares the second read-ahead buffer meanwhile. 1 when it
+ * does (wait for it before lend[1] is read), else 0. */
+static int eval_threads(jf_input *in, int threads)
 {
-    if (!sp->running)
+    if (threads < 2 || !(in->helpers = jf_helpers_new()))
         return 0;
-    jf_helper_wait(sp->hs, 0);
-    sp->running = 0;
-    if (sp->rc == 0)
-        return 0;
-    err->msg[0] = '\0';
-    return jf_error_set(err, "%s", sp->err.msg);
-}
-
-/* Hands the full buffer (run_cap events) to the helper and gives the reader the other one;
- * without a second buffer or a helper, spills here. */
-static int spiller_hand(spiller *sp, jf_input *in, uint32_t run_cap, jf_error *err)
-{
-    if (spill_open(in, err) || spiller_wait(sp, err))
-        return -1;
-    if (!sp->buf)
-        sp->buf = jf_alloc_big((size_t)run_cap * sizeof *sp->buf);
-    if (!sp->buf)
-        return spill_run(in, err);
-    jf_event *full = in->events;
-    in->events = sp->buf;
-    sp->buf = full;
-    sp->n = in->nevents;
-    sp->in = in;
-    sp->rc = 0;
-    sp->err.msg[0] = '\0';
-    in->nevents = 0;
-    if (!sp->hs)
-        sp->hs = jf_helpers_new();
-    if (sp->hs && jf_helpers_want(sp->hs, 1) >= 1) {
-        sp->running = 1;
-        jf_helper_run(sp->hs, 0, spiller_main, sp);
-        return 0;
-    }
-    if (spill_write(in, sp->buf, sp->n, err)) /* no thread to be had */
-        return -1;
-    return 0;
+    int prep = jf_helpers_want(in->helpers, (unsigned)threads - 1) >= 1;
+    if (prep)
+        jf_helper_run(in->helpers, 0, lend_prepare, in->spill);
+    jf_helpers_ready(in->helpers, HELPERS_READY_US);
+    return prep;
 }
 
 static void spill_free(jf_evspill *s)
@@ -1278,7 +1241,8 @@ int jf_evcursor_open(jf_evcursor **out, const jf_input *in, const jf_program *p,
         c->runs = calloc((size_t)c->nruns + 1, sizeof *c->runs);
         size_t need = (size_t)c->nruns * c->per + 1;
         jf_evspill *s = in->spill;
-        for (int i = 0; i < 2 && !c->ahead; i++)
+        for (int i = 1; i >= 0 && !c->ahead; i--) /* [1] first: a crew opens its helpers'
+                                                      readers first (crew_init) */
             if (s->lend[i] && need <= s->lendcap && atomic_exchange(&s->lent[i], 1) == 0) {
                 c->ahead = (uint8_t *)s->lend[i];
                 c->lent = i + 1;
@@ -1473,10 +1437,8 @@ static void event_index(jf_input *in, int32_t min_date)
 static int load_events(jf_input *in, const jf_program *p, jf_rowsrc **srcs, int nsrcs,
                        const idindex *ix, uint32_t run_cap, int threads, int defer, jf_error *err)
 {
-    spiller sp;
     int32_t min_date = 0; /* the earliest date of any event */
-    memset(&sp, 0, sizeof sp);
-    uint64_t handed = 0; /* events spilled or handed to the spill thread */
+    uint64_t handed = 0; /* events spilled */
     int rc = 0;
     uint32_t cap = 0;
     int fail = 0;
@@ -1586,8 +1548,8 @@ static int load_events(jf_input *in, const jf_program *p, jf_rowsrc **srcs, int 
             break;
         }
         if (run_cap && in->nevents == run_cap) {
-            handed += in->nevents; /* (the spill thread's counts are its own until it is joined) */
-            if (threads > 1 ? spiller_hand(&sp, in, run_cap, err) : spill_run(in, err)) {
+            handed += in->nevents;
+            if (spill_run(in, err)) {
                 rc = -1;
                 break;
             }
@@ -1676,37 +1638,23 @@ static int load_events(jf_input *in, const jf_program *p, jf_rowsrc **srcs, int 
     }
     free(hash);
     free(codes.slot);
-    if (spiller_wait(&sp, err)) /* a failed spill comes before anything read after it */
-        rc = -1;
-    jf_helpers_free(sp.hs);
-    if (rc == 0 && in->spill && sp.buf) /* lent to the readers (see jf_evspill) */
-        in->spill->lend[1] = sp.buf;
-    else
-        free(sp.buf);
     if (rc)
         return rc;
     for (int i = 0; i < nsrcs; i++) /* the files' text is no longer needed: free it before sorting */
         jf_rowsrc_close(srcs[i]);
     if (in->spill) { /* the last run, then the members' events from the merged runs */
-        /* the evaluation of so big an input follows: its threads are started now, and poll
-         * for their first task, so that it costs a wake-up instead of a start (cpu.h).
-         * Fresh threads, not the spill's: on the benchmark VM the evaluation ran 15-20 %
-         * slower on the thread that had written the runs (xianfeng 10^6, --jobs 2, medians of
-         * 14-24 interleaved runs; not its allocations, stack place, vector state or CPU:
-         * bench/profile-vm.md). Without them the evaluation starts its own. */
-        if (threads > 1 && (in->helpers = jf_helpers_new()) != NULL) {
-            jf_helpers_want(in->helpers, (unsigned)threads - 1);
-            jf_helpers_ready(in->helpers, HELPERS_READY_US);
-        }
+        in->spill->lendcap = (size_t)run_cap * sizeof(jf_event); /* (the lent buffers' size) */
+        int prepping = eval_threads(in, threads);
         if (in->nevents && spill_run(in, err))
             return -1;
-        in->spill->lend[0] = in->events; /* a buffer of run_cap events: lent to the readers too */
-        in->spill->lendcap = (size_t)run_cap * sizeof(jf_event); /* (both buffers' size) */
+        in->spill->lend[0] = in->events; /* a buffer of run_cap events: lent to the readers */
         in->events = NULL;
         in->nevents = (uint32_t)in->spill->total;
         if (fflush(in->spill->file))
             return jf_error_set(err, "cannot write the temp file of events: %s", strerror(errno));
         event_index(in, min_date);
+        if (prepping) /* lend[1] is set */
+            jf_helper_wait(in->helpers, 0);
         /* the input rules need each member's events together: a pass over the merged runs,
          * here, or (defer) the evaluator's first pass (rules_pending) */
         in->rules_pending = p->nuniques > 0 || p->ncancels > 0;

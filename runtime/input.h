@@ -115,8 +115,10 @@ int jf_input_load_rows(jf_input *in, const jf_program *p, jf_rowsrc *members, jf
  * load time, or with defer_rules (when events were spilled and the policy has input rules)
  * in the evaluator's first pass (rules_pending; see jf_evcursor_check_to and
  * jf_input_check_rules), which saves a pass over the runs. When every event fits in the
- * buffer the input is the same as jf_input_load's. With threads > 1, a full buffer is sorted
- * and written by a second thread while the next buffer is read (two buffers). */
+ * buffer the input is the same as jf_input_load's. The runs are sorted and written on the
+ * reading thread (a second thread doing it while the next buffer was read made the read stage
+ * slower from 10^6 events on, bench/profile-vm.md). With threads > 1 and events spilled, the
+ * evaluation's threads - 1 helper threads are started as the read ends (in->helpers). */
 int jf_input_load_streaming(jf_input *in, const jf_program *p, const char *members_path,
                             const char *events_path, const char *branches_path, uint32_t run_events,
                             int threads, int defer_rules, jf_error *err);
