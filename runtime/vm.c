@@ -3,7 +3,6 @@
 #include "opcodes.h"
 #include "mem.h"
 #include "cpu.h"
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1088,6 +1087,7 @@ static int crew_init(jf_vm *vm, crew *c)
     uint32_t nj = vm->jobs > JF_MAX_JOBS ? JF_MAX_JOBS : (uint32_t)vm->jobs;
     memset(c, 0, sizeof *c);
     if (crew_shares(c, in, nj)) {
+        crew_free(c); /* (the shares, when only their order could not be allocated) */
         vm->failed = 1;
         return jf_error_set(vm->err, "out of memory");
     }
@@ -1104,9 +1104,10 @@ static int crew_init(jf_vm *vm, crew *c)
         if (m + 1 - b > longest)
             longest = m + 1 - b;
     }
-    /* the threads: the input's helpers (started while reading: a wake instead of a start,
-     * 20-40 us instead of 100-500 us on the benchmark VM), else its own; fewer when no more
-     * threads could be started (the shares are taken by those that run) */
+    /* the threads: the input's helpers (a spilled input's, started as its read ended and
+     * polling: the first share is taken microseconds after it is handed, where starting a
+     * thread took 100-500 us on the benchmark VM), else its own; fewer when no more threads
+     * could be started (the shares are taken by those that run) */
     c->helpers = in->helpers;
     if (!c->helpers) {
         c->helpers = jf_helpers_new();
