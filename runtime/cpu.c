@@ -90,12 +90,13 @@ static long long mono_ns(void)
     return (long long)t.tv_sec * 1000000000LL + t.tv_nsec;
 }
 
-/* Polls busy until it is set or spin_to passes (the clock read every 256 polls). */
-static void helper_spin(helper *h)
+/* Polls h->busy until it is `want`, h->quit is set or the clock passes *to (read every 256
+ * polls; *to may move while polling). */
+static void poll_busy(helper *h, int want, const atomic_llong *to)
 {
-    while (!atomic_load_explicit(&h->busy, memory_order_acquire) && !atomic_load(&h->quit) &&
-           mono_ns() < atomic_load(&h->spin_to))
-        for (int i = 0; i < 256 && !atomic_load_explicit(&h->busy, memory_order_acquire); i++)
+    while (atomic_load_explicit(&h->busy, memory_order_acquire) != want && !atomic_load(&h->quit) &&
+           mono_ns() < atomic_load(to))
+        for (int i = 0; i < 256 && atomic_load_explicit(&h->busy, memory_order_acquire) != want; i++)
             cpu_relax();
 }
 
@@ -105,7 +106,7 @@ static void *helper_main(void *arg)
     jf_thread_float(); /* (started on another CPU than its creator's: see jf_thread_start) */
     int seen = atomic_load(&h->pokes);
     for (;;) {
-        helper_spin(h);
+        poll_busy(h, 1, &h->spin_to);
         if (!atomic_load_explicit(&h->busy, memory_order_acquire)) {
             pthread_mutex_lock(&h->mu);
             while (!atomic_load(&h->busy) && !atomic_load(&h->quit) && atomic_load(&h->pokes) == seen)
@@ -206,10 +207,9 @@ void jf_helper_wait(jf_helpers *hs, unsigned k)
 {
     helper *h = &hs->h[k];
     if (atomic_load(&hs->polls) && atomic_load_explicit(&h->busy, memory_order_acquire)) {
-        long long to = mono_ns() + HELPER_WAIT_NS;
-        while (atomic_load_explicit(&h->busy, memory_order_acquire) && mono_ns() < to)
-            for (int i = 0; i < 256 && atomic_load_explicit(&h->busy, memory_order_acquire); i++)
-                cpu_relax();
+        atomic_llong to;
+        atomic_init(&to, mono_ns() + HELPER_WAIT_NS);
+        poll_busy(h, 0, &to);
     }
     pthread_mutex_lock(&h->mu);
     while (atomic_load_explicit(&h->busy, memory_order_acquire))

@@ -66,6 +66,14 @@ static void test_rounds(void **state)
     jf_helpers_free(h);
 }
 
+/* Hands j to helper 0, waits, and checks the cell it adds to. */
+static void hand_and_check(jf_helpers *h, job *j, long want)
+{
+    jf_helper_run(h, 0, job_run, j);
+    jf_helper_wait(h, 0);
+    assert_int_equal(j->row[0], want);
+}
+
 static void test_sleeping_helper(void **state)
 {
     (void)state;
@@ -77,25 +85,17 @@ static void test_sleeping_helper(void **state)
     /* past its polling after the start: asleep on its condition variable */
     struct timespec t = {0, 30 * 1000 * 1000};
     nanosleep(&t, NULL);
-    jf_helper_run(h, 0, job_run, &j);
-    jf_helper_wait(h, 0);
-    assert_int_equal(cell, 5);
+    hand_and_check(h, &j, 5);
     /* poked, then handed a task while it polls, then again once the poke has run out */
     jf_helpers_ready(h, 20000);
-    jf_helper_run(h, 0, job_run, &j);
-    jf_helper_wait(h, 0);
-    assert_int_equal(cell, 10);
+    hand_and_check(h, &j, 10);
     jf_helpers_ready(h, 1);
     nanosleep(&t, NULL);
-    jf_helper_run(h, 0, job_run, &j);
-    jf_helper_wait(h, 0);
-    assert_int_equal(cell, 15);
+    hand_and_check(h, &j, 15);
     assert_int_equal(j.ran, 3);
     /* a task longer than the waiter polls (2 ms): the waiter sleeps and is woken */
     j.sleep_ns = 10 * 1000 * 1000;
-    jf_helper_run(h, 0, job_run, &j);
-    jf_helper_wait(h, 0);
-    assert_int_equal(cell, 20);
+    hand_and_check(h, &j, 20);
     jf_helpers_free(h);
 }
 
