@@ -1144,12 +1144,12 @@ static int crew_init(jf_vm *vm, crew *c)
             vm->failed = 1;
             return jf_error_set(vm->err, "out of memory");
         }
-        /* its reader, opened here, on the thread that read the input: its read-ahead is one
-         * of the read stage's run buffers while one is free (memory already touched; a new
-         * thread's first allocations map fresh memory, 1-2 ms of faults at 10^5 events on
-         * the benchmark machine, bench/profile-vm.md). It is placed at each share it takes
-         * (a look-up: shares start at the input's cuts). The first worker runs on this
-         * thread: it opens its own when it first reads, while the others run. */
+        /* its reader, opened here, before the first worker's: its read-ahead is the buffer
+         * the first helper touched as the read ended, or the read stage's run buffer, while
+         * one is free (memory already touched: fresh memory cost 1-2 ms of faults at 10^5
+         * events on the benchmark machine, bench/profile-vm.md). It is placed at each share
+         * it takes (a look-up: shares start at the input's cuts). The first worker runs on
+         * this thread: it opens its own when it first reads, while the others run. */
         if (i > 0 && jf_evcursor_open(&w->vm.cur, vm->in, p, 0, vm->err)) {
             crew_free(c);
             vm->failed = 1;
