@@ -1215,7 +1215,7 @@ void jf_evcursor_rewind(jf_evcursor *c, uint32_t first, uint32_t end)
 int jf_evcursor_open(jf_evcursor **out, const jf_input *in, const jf_program *p, uint32_t first,
                      jf_error *err)
 {
-    jf_evcursor *c = calloc(1, sizeof *c);
+    jf_evcursor *c = jf_alloc_own(sizeof *c);
     *out = NULL;
     if (!c)
         return jf_error_set(err, "out of memory");
@@ -1238,7 +1238,7 @@ int jf_evcursor_open(jf_evcursor **out, const jf_input *in, const jf_program *p,
         c->nruns = in->spill->nruns;
         c->per = c->nruns ? CUR_AHEAD / c->nruns : CUR_AHEAD;
         c->per = c->per < CUR_AHEAD_RUN ? CUR_AHEAD_RUN : c->per;
-        c->runs = calloc((size_t)c->nruns + 1, sizeof *c->runs);
+        c->runs = jf_alloc_own(((size_t)c->nruns + 1) * sizeof *c->runs);
         size_t need = (size_t)c->nruns * c->per + 1;
         jf_evspill *s = in->spill;
         for (int i = 1; i >= 0 && !c->ahead; i--) /* [1] first: a crew opens its helpers'
@@ -1340,9 +1340,12 @@ static int cursor_fill(jf_evcursor *c, uint32_t m, uint32_t *n, jf_error *err)
                 continue; /* a member not asked for (not scored, or before the range) */
             if (k == c->blockcap) {
                 uint32_t cap = c->blockcap ? c->blockcap * 2 : 256;
-                jf_event *b = realloc(c->block, (size_t)cap * sizeof *b);
+                jf_event *b = jf_alloc_own((size_t)cap * sizeof *b);
                 if (!b)
                     return jf_error_set(err, "out of memory");
+                if (k)
+                    memcpy(b, c->block, (size_t)k * sizeof *b);
+                free(c->block);
                 c->block = b;
                 c->blockcap = cap;
             }

@@ -3,6 +3,7 @@
 #include "mem.h"
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #ifdef __linux__
 #include <sys/mman.h>
 #endif
@@ -22,6 +23,17 @@ void *jf_alloc_big(size_t n)
     }
 #endif
     return malloc(n);
+}
+
+void *jf_alloc_own(size_t n)
+{
+    if (n > SIZE_MAX - 64)
+        return NULL;
+    size_t len = n ? (n + 63) & ~(size_t)63 : 64;
+    void *p = aligned_alloc(64, len);
+    if (p)
+        memset(p, 0, len);
+    return p;
 }
 
 void *jf_alloc_table(size_t n, jf_big *m)

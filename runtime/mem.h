@@ -11,6 +11,13 @@
  * MADV_HUGEPAGE, get plain malloc(n). */
 void *jf_alloc_big(size_t n);
 
+/* calloc(1, n) on whole cache lines of its own (64 bytes: aligned, size rounded up): for what
+ * one evaluation thread writes as it runs (its scratch, its reader), so that no line holds
+ * another thread's data. A helper's scratch is allocated on the calling thread, from the same
+ * heap as the first worker's: in separate mallocs, two threads took ~13 % longer at xianfeng
+ * 10^6 events on the benchmark machine (bench/profile-vm.md). Freed with free(). */
+void *jf_alloc_own(size_t n);
+
 /* A big table's memory: what jf_free_big gives back. */
 typedef struct jf_big {
     void *base; /* the mapping, or the malloc block */

@@ -341,8 +341,7 @@ static int holders_init(jf_vm *vm)
     const jf_chunk *ch = &p->chunks[p->member_chunk];
     /* (at most one total per instruction that reads one) */
     vm->aggs = malloc(((size_t)ch->len / (size_t)jf_operand_size(JF_A_EVPER) + 1) * sizeof *vm->aggs);
-    vm->holder = malloc(((size_t)in->nmembers + 1) * sizeof *vm->holder);
-    if (!vm->aggs || !vm->holder)
+    if (!vm->aggs)
         return -1;
     for (uint32_t off = ch->start; off < ch->start + ch->len;) { /* verified: in bounds */
         uint8_t op = p->code[off];
@@ -454,6 +453,50 @@ static int vm_layout(jf_vm *vm, int *reads_prev)
     return vm->work ? 0 : -1;
 }
 
+/* place: the offset of a table of n bytes in the block vm_tables lays out, from *at on, on a
+ * cache line of its own; *at moves past it. */
+static size_t place(size_t *at, size_t n)
+{
+    size_t o = (*at + 63) & ~(size_t)63;
+    *at = o + n;
+    return o;
+}
+
+/* The members' tables in one block (jf_alloc_table): nrows rows of values, not cleared (the
+ * new-year step clears each thread's rows: their first touch, in parallel), then the
+ * per-member tables, zero. One block: from
+ * 1 MiB on a fresh mapping of huge pages, where separate callocs of memory the heap gave back
+ * after the read were faulted in page by page (78 faults, 0.55 ms of the evaluate stage at
+ * xianfeng 10^6 events, 709 and 5.3 ms at 10^7, on the benchmark machine). */
+static int vm_tables(jf_vm *vm, size_t nrows, size_t nm)
+{
+    size_t at = 0;
+    size_t o_slots = place(&at, nrows * vm->rw * sizeof *vm->slots), from = at;
+    size_t o_tier = place(&at, nm * sizeof *vm->tier);
+    size_t o_prev_tier = place(&at, nm * sizeof *vm->prev_tier);
+    size_t o_rank = place(&at, nm * sizeof *vm->rank);
+    size_t o_nbranch = place(&at, nm * sizeof *vm->nbranch);
+    size_t o_outcomes = place(&at, nm * sizeof *vm->outcomes);
+    size_t o_order = place(&at, nm * sizeof *vm->order);
+    size_t o_holder = place(&at, (nm + 1) * sizeof *vm->holder);
+    size_t o_cand = place(&at, nm * sizeof *vm->cand);
+    char *b = jf_alloc_table(at, &vm->slots_mem);
+    if (!b)
+        return -1;
+    if (!vm->slots_mem.len) /* (malloc'd: clear the tables; a fresh mapping is zero) */
+        memset(b + from, 0, at - from);
+    vm->slots = (jf_dec *)(b + o_slots);
+    vm->tier = (int32_t *)(b + o_tier);
+    vm->prev_tier = (int32_t *)(b + o_prev_tier);
+    vm->rank = (int32_t *)(b + o_rank);
+    vm->nbranch = (int32_t *)(b + o_nbranch);
+    vm->outcomes = (uint64_t *)(b + o_outcomes);
+    vm->order = (uint32_t *)(b + o_order);
+    vm->holder = (int32_t *)(b + o_holder);
+    vm->cand = (uint8_t *)(b + o_cand);
+    return 0;
+}
+
 int jf_vm_init(jf_vm *vm, const jf_program *p, const jf_input *in, jf_error *err)
 {
     memset(vm, 0, sizeof *vm);
@@ -468,29 +511,23 @@ int jf_vm_init(jf_vm *vm, const jf_program *p, const jf_input *in, jf_error *err
         jf_vm_free(vm);
         return jf_error_set(err, "out of memory");
     }
-    if (nm + (size_t)in->nbranches * 3 > SIZE_MAX / vm->rw / sizeof(jf_dec) / 2) {
+    size_t nrows = nm + (size_t)in->nbranches * 3; /* after the members' rows, room for the
+                                                       proxies of the evaluation threads (crew) */
+    if (nrows > SIZE_MAX / (vm->rw * sizeof(jf_dec) + 64) / 2) { /* (the tables: < 64 a member) */
         jf_vm_free(vm);
         return jf_error_set(err, "too many members for memory");
     }
-    /* after the members' rows, room for the proxies of the evaluation threads (see crew) */
-    /* not cleared here: the new-year step clears each thread's rows (their first touch, in
-     * parallel) and PREV reads 0 until a year has been evaluated (have_prev) */
-    vm->slots = jf_alloc_table((nm + (size_t)in->nbranches * 3) * vm->rw * sizeof *vm->slots, &vm->slots_mem);
-    vm->prev = reads_prev ? jf_alloc_table(nm * vm->rw * sizeof *vm->prev, &vm->prev_mem) : NULL;
-    vm->tier = calloc(nm, sizeof *vm->tier);
-    vm->prev_tier = calloc(nm, sizeof *vm->prev_tier);
-    vm->rank = calloc(nm, sizeof *vm->rank);
-    vm->nbranch = calloc(nm, sizeof *vm->nbranch);
-    vm->outcomes = calloc(nm, sizeof *vm->outcomes);
-    vm->order = calloc(nm, sizeof *vm->order);
-    vm->cand = calloc(nm, sizeof *vm->cand);
+    /* prev: not cleared, PREV reads 0 until a year has been evaluated (have_prev) */
+    if (vm_tables(vm, nrows, nm) ||
+        (reads_prev && !(vm->prev = jf_alloc_table(nm * vm->rw * sizeof *vm->prev, &vm->prev_mem)))) {
+        jf_vm_free(vm);
+        return jf_error_set(err, "out of memory");
+    }
     vm->occ = calloc(ne * JF_PERIODS, sizeof *vm->occ);
     vm->qsum = calloc(ne * JF_PERIODS, sizeof *vm->qsum);
     vm->rows = calloc(ne * JF_PERIODS, sizeof *vm->rows);
     vm->nth = calloc(ne, sizeof *vm->nth);
-    if (!vm->slots || (reads_prev && !vm->prev) || !vm->tier || !vm->prev_tier || !vm->rank || !vm->nbranch ||
-        !vm->outcomes || !vm->order || !vm->cand || !vm->occ || !vm->qsum || !vm->rows || !vm->nth ||
-        (p->has_charges && holders_init(vm))) {
+    if (!vm->occ || !vm->qsum || !vm->rows || !vm->nth || (p->has_charges && holders_init(vm))) {
         jf_vm_free(vm);
         return jf_error_set(err, "out of memory");
     }
@@ -501,20 +538,12 @@ void jf_vm_free(jf_vm *vm)
 {
     jf_free_big(&vm->slots_mem);
     jf_free_big(&vm->prev_mem);
-    free(vm->tier);
-    free(vm->prev_tier);
-    free(vm->rank);
-    free(vm->nbranch);
-    free(vm->outcomes);
-    free(vm->order);
-    free(vm->cand);
     free(vm->occ);
     free(vm->qsum);
     free(vm->rows);
     free(vm->nth);
     free(vm->refs);
     free(vm->trace);
-    free(vm->holder);
     free(vm->aggs);
     free(vm->held);
     free(vm->col);
@@ -856,9 +885,10 @@ struct crew;
 
 /* One thread of the crew. */
 typedef struct worker {
-    jf_vm vm;          /* a copy of the evaluator: the shared per-member arrays, its own
-                          scratch, work row and reader */
+    _Alignas(64) jf_vm vm; /* a copy of the evaluator: the shared per-member arrays, its own
+                              scratch, work row and reader (a worker starts a cache line) */
     rankkey *keys;     /* its ranking scratch (one per member of the largest branch) */
+    void *scratch;     /* the block of its scratch: work row, totals, keys */
     struct crew *crew; /* the crew it belongs to */
     jf_error err;      /* the error of the share being run (vm.err) */
     int failed_at;     /* of the shares it ran, the earliest step that failed (nsteps: none) */
@@ -927,14 +957,9 @@ static void crew_free(crew *c)
 {
     for (uint32_t i = 0; c->w && i < c->n; i++) {
         worker *w = &c->w[i];
-        free(w->vm.occ);
-        free(w->vm.qsum);
-        free(w->vm.rows);
-        free(w->vm.nth);
+        free(w->scratch);
         free(w->vm.refs);
-        free(w->vm.work);
         jf_evcursor_close(w->vm.cur);
-        free(w->keys);
     }
     free(c->w);
     if (c->own_helpers)
@@ -1116,7 +1141,7 @@ static int crew_init(jf_vm *vm, crew *c)
     uint32_t got = c->helpers ? jf_helpers_want(c->helpers, k - 1) : 0;
     if (got + 1 < k)
         k = got + 1;
-    c->w = calloc(k, sizeof *c->w);
+    c->w = jf_alloc_own(k * sizeof *c->w);
     if (!c->w) {
         crew_free(c);
         vm->failed = 1;
@@ -1133,17 +1158,26 @@ static int crew_init(jf_vm *vm, crew *c)
         w->vm.refs = NULL;
         w->vm.nrefs = w->vm.caprefs = 0;
         w->vm.cur = NULL;
-        w->vm.work = vm->work ? malloc(vm->nslots * sizeof *w->vm.work) : NULL;
-        w->vm.occ = calloc(ne * JF_PERIODS, sizeof *w->vm.occ);
-        w->vm.qsum = calloc(ne * JF_PERIODS, sizeof *w->vm.qsum);
-        w->vm.rows = calloc(ne * JF_PERIODS, sizeof *w->vm.rows);
-        w->vm.nth = calloc(ne, sizeof *w->vm.nth);
-        w->keys = malloc(((size_t)longest + 1) * sizeof *w->keys);
-        if (!w->vm.occ || !w->vm.qsum || !w->vm.rows || !w->vm.nth || !w->keys || (vm->work && !w->vm.work)) {
+        size_t at = 0;
+        size_t o_work = place(&at, vm->work ? vm->nslots * sizeof *w->vm.work : 0);
+        size_t o_occ = place(&at, ne * JF_PERIODS * sizeof *w->vm.occ);
+        size_t o_qsum = place(&at, ne * JF_PERIODS * sizeof *w->vm.qsum);
+        size_t o_rows = place(&at, ne * JF_PERIODS * sizeof *w->vm.rows);
+        size_t o_nth = place(&at, ne * sizeof *w->vm.nth);
+        size_t o_keys = place(&at, ((size_t)longest + 1) * sizeof *w->keys);
+        char *b = jf_alloc_own(at); /* (lines of its own: see jf_alloc_own) */
+        if (!b) {
             crew_free(c);
             vm->failed = 1;
             return jf_error_set(vm->err, "out of memory");
         }
+        w->scratch = b;
+        w->vm.work = vm->work ? (jf_dec *)(b + o_work) : NULL;
+        w->vm.occ = (jf_dec *)(b + o_occ);
+        w->vm.qsum = (jf_dec *)(b + o_qsum);
+        w->vm.rows = (jf_dec *)(b + o_rows);
+        w->vm.nth = (uint32_t *)(b + o_nth);
+        w->keys = (rankkey *)(b + o_keys);
         /* its reader, opened here, before the first worker's: its read-ahead is the buffer
          * the first helper touched as the read ended, or the read stage's run buffer, while
          * one is free (memory already touched: fresh memory cost 1-2 ms of faults at 10^5

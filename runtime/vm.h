@@ -70,7 +70,9 @@ typedef struct jf_vm {
     jf_dec *slots;          /* nmembers × rw current values */
     jf_dec *prev;           /* nmembers × rw last year's values (history); NULL when no
                                instruction reads previous() */
-    jf_big slots_mem;       /* the memory holding slots (jf_alloc_table) */
+    jf_big slots_mem;       /* the memory holding slots and the per-member tables below
+                               (tier, prev_tier, rank, nbranch, outcomes, order, cand, holder:
+                               one jf_alloc_table block) */
     jf_big prev_mem;        /* the memory holding prev */
     int have_prev;          /* prev holds last year's values; 0: PREV reads 0 (none yet) */
     int32_t *tier;          /* per member: this year's tier */

@@ -1,5 +1,6 @@
 /* test_mem.c — runtime/mem.c: big buffers aligned to a huge page, big tables from fresh
- * mappings (zero), small requests from the heap, and a request that cannot be met. */
+ * mappings (zero), small requests from the heap, a thread's own cache lines (aligned, whole
+ * lines, zero), and requests that cannot be met. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -92,6 +93,26 @@ static void test_alloc_big(void **state)
     free(q);
 }
 
+static void test_alloc_own(void **state)
+{
+    (void)state;
+    /* sizes around a line: each block starts a line, is zero, and its whole last line is its
+     * own (writable up to the next multiple of 64: ASan would see a write past the block) */
+    static const size_t sizes[] = {0, 1, 63, 64, 65, 1000, 4096 + 1};
+    for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++) {
+        size_t n = sizes[i], whole = n ? (n + 63) / 64 * 64 : 64;
+        unsigned char *p = jf_alloc_own(n);
+        assert_non_null(p);
+        assert_int_equal((uintptr_t)p % 64, 0);
+        assert_true(all_zero(p, whole));
+        memset(p, 0xC3, whole);
+        assert_int_equal(p[whole - 1], 0xC3);
+        free(p);
+    }
+    assert_null(jf_alloc_own(SIZE_MAX - 10)); /* would wrap when rounded up */
+    assert_null(jf_alloc_own(SIZE_MAX / 2));  /* no machine has 8 EiB */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -99,6 +120,7 @@ int main(void)
         cmocka_unit_test(test_alloc_table_mapped),
         cmocka_unit_test(test_alloc_table_impossible),
         cmocka_unit_test(test_alloc_big),
+        cmocka_unit_test(test_alloc_own),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
