@@ -657,12 +657,14 @@ done
 # cost per event across sizes, all sizes in the same minutes: rounds of one jifen run --stats at
 # each size (the tiny input too), in turn, the median per size. Measured apart (each size in its
 # own rows, minutes apart) the machine's speed moves between the sizes: the C baseline's own
-# cost per event moved 1.2-2.1× across the sizes in runs 11-16. 7 rounds, 5 when the largest
-# size's run takes 1 s or more. Writes $TMP/jflat.S.N: "US_NET EVENTS"
+# cost per event moved 1.2-2.1× across the sizes in runs 11-16. 11 rounds, 7 when the largest
+# size's run takes 5 s or more (run 22, 5 rounds: guoqi's 10^5 median 261 ns/event, against
+# 165-171 in run 21 and by hand just after, where 2 of 9 runs took 30-34 ms among 17-19 ms
+# ones: 3 such of 5 make the median). Writes $TMP/jflat.S.N: "US_NET EVENTS"
 flat_rounds() {
-    _fr_k=7
+    _fr_k=11
     for _fr_n in $SIZES; do
-        [ -f "$TMP/jstages.$1.$_fr_n" ] && [ "$(cut -d' ' -f1 "$TMP/jstages.$1.$_fr_n")" -ge 1000000 ] && _fr_k=5
+        [ -f "$TMP/jstages.$1.$_fr_n" ] && [ "$(cut -d' ' -f1 "$TMP/jstages.$1.$_fr_n")" -ge 5000000 ] && _fr_k=7
     done
     _fr_i=0
     while [ "$_fr_i" -lt "$_fr_k" ]; do
