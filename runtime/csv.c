@@ -19,7 +19,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#define CSV_MAX_BYTES ((size_t)2 << 30) /* inputs larger than 2 GiB are refused */
+#define CSV_MAX_BYTES ((size_t)2 << 30) /* a record, or an input in memory, larger than 2 GiB
+                                           is refused (a file is read through the window:
+                                           any size) */
 #define CSV_MAX_FIELDS 10000            /* records with more fields are refused */
 #ifndef CSV_WINDOW
 #define CSV_WINDOW ((size_t)1 << 20) /* read window of a file (a longer record grows it) */
@@ -255,14 +257,8 @@ int jf_csv_open_file(jf_csv **out, const char *path, jf_error *err)
     /* a regular file smaller than the window sizes it; other files start at the window */
     size_t cap = CSV_WINDOW;
     struct stat st;
-    if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode)) {
-        if ((uintmax_t)st.st_size > CSV_MAX_BYTES) {
-            fclose(f);
-            return jf_error_set(err, "%s: file too large (more than 2 GiB)", path);
-        }
-        if ((size_t)st.st_size + 1 < cap) /* +1 so that EOF is seen without growing */
-            cap = (size_t)st.st_size + 1;
-    }
+    if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && (uintmax_t)st.st_size + 1 < cap)
+        cap = (size_t)st.st_size + 1; /* +1 so that EOF is seen without growing */
     char *nm = copy_name(path);
     unsigned char *data = jf_alloc_big(cap + 1); /* +1 for the sentinel */
     if (!nm || !data) {
