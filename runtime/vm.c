@@ -464,10 +464,10 @@ static size_t place(size_t *at, size_t n)
 
 /* The members' tables in one block (jf_alloc_table): nrows rows of values, not cleared (the
  * new-year step clears each thread's rows: their first touch, in parallel), then the
- * per-member tables, zero. One block: from
- * 1 MiB on a fresh mapping of huge pages, where separate callocs of memory the heap gave back
- * after the read were faulted in page by page (78 faults, 0.55 ms of the evaluate stage at
- * xianfeng 10^6 events, 709 and 5.3 ms at 10^7, on the benchmark machine). */
+ * per-member tables, zero. One block: from 1 MiB on a fresh mapping of huge pages, where
+ * separate callocs of memory the heap gave back after the read were faulted in page by page
+ * (78 faults, 0.55 ms of the evaluate stage at xianfeng 10^6 events, 709 and 5.3 ms at 10^7,
+ * on the benchmark machine). */
 static int vm_tables(jf_vm *vm, size_t nrows, size_t nm)
 {
     size_t at = 0;
