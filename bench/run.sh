@@ -2,10 +2,10 @@
 # bench/run.sh — jifen's benchmark suite; writes bench/results.md.
 #
 # For each scheme (xianfeng, guoqi) and size (1,000 / 10,000 / 100,000 / 1,000,000 members at
-# ~100 events each: ~10^5 / 10^6 / 10^7 / 10^8 events; 10^8 is 4 GB of CSV a scheme, and
-# the whole suite takes about an hour on the benchmark machine) it generates the data with `jifen gen` (cached in
-# bench/data/, keyed by the arguments and the generator's source), then measures, one command
-# at a time (wall time by the clock, peak RSS by GNU time's %M):
+# ~100 events each: ~10^5 / 10^6 / 10^7 / 10^8 events; 10^8 is 4 GB of CSV a scheme, and the
+# whole suite takes about an hour on the benchmark machine) it generates the data with
+# `jifen gen` (cached in bench/data/, keyed by the arguments and the generator's source), then
+# measures, one command at a time (wall time by the clock, peak RSS by GNU time's %M):
 #   - CSV read + evaluate   jifen run rulesets/S.jf ... --format csv > /dev/null
 #                           (and the same run on a tiny input: the startup, subtracted for
 #                           events per second)
