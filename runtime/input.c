@@ -1078,7 +1078,7 @@ static int spill_run(jf_input *in, jf_error *err)
                                   once the events are read (us): it comes within a few ms */
 
 /* A helper's task as a spilled input's read ends: a read-ahead buffer for the evaluation's
- * readers (lend[1]), its pages touched by the thread that will read through it. */
+ * readers (lend[1]), its pages touched meanwhile. */
 static void lend_prepare(void *arg)
 {
     jf_evspill *s = arg;
@@ -1241,8 +1241,7 @@ int jf_evcursor_open(jf_evcursor **out, const jf_input *in, const jf_program *p,
         c->runs = jf_alloc_own(((size_t)c->nruns + 1) * sizeof *c->runs);
         size_t need = (size_t)c->nruns * c->per + 1;
         jf_evspill *s = in->spill;
-        for (int i = 1; i >= 0 && !c->ahead; i--) /* [1] first: a crew opens its helpers'
-                                                      readers first (crew_init) */
+        for (int i = 1; i >= 0 && !c->ahead; i--) /* (either: both are memory touched) */
             if (s->lend[i] && need <= s->lendcap && atomic_exchange(&s->lent[i], 1) == 0) {
                 c->ahead = (uint8_t *)s->lend[i];
                 c->lent = i + 1;

@@ -10,6 +10,7 @@
 
 #define BIG ((size_t)1 << 20)  /* from this size on, a buffer is "big" */
 #define HUGE ((size_t)2 << 20) /* a transparent huge page (x86-64, arm64 with 4 KiB pages) */
+#define MAPPED ((size_t)64 << 10) /* from this size on, a table is a mapping of its own */
 
 void *jf_alloc_big(size_t n)
 {
@@ -51,6 +52,16 @@ void *jf_alloc_table(size_t n, jf_big *m)
         char *p = (char *)(((uintptr_t)b + HUGE - 1) & ~(uintptr_t)(HUGE - 1));
         (void)madvise(p, whole, MADV_HUGEPAGE); /* a hint: refused, small pages serve */
         return p;
+    }
+#endif
+#ifdef __linux__
+    if (n >= MAPPED && n <= SIZE_MAX - 2 * HUGE) { /* a mapping of its own, small pages */
+        void *b = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (b == MAP_FAILED)
+            return NULL;
+        m->base = b;
+        m->len = n;
+        return b;
     }
 #endif
     m->base = malloc(n ? n : 1);

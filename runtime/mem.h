@@ -25,13 +25,15 @@ typedef struct jf_big {
 } jf_big;
 
 /* malloc(n) for a big table its user fills before reading it (the members' values, cleared by
- * the threads that evaluate them): from 1 MiB on, a fresh anonymous mapping (zero), never
+ * the threads that evaluate them): from 64 KiB on, a fresh anonymous mapping (zero), never
  * memory the heap had before (calloc cleared such memory page by page, faulting in small
  * pages: 0.7-4 ms for 1.7 MB on the benchmark machine, against 12 us for the mapping,
- * bench/profile-vm.md); the table starts at a 2 MiB boundary and its whole 2 MiB extents are
- * marked MADV_HUGEPAGE (see jf_alloc_big). The memory stays untouched until used. Smaller
- * tables, and systems without MADV_HUGEPAGE, get malloc (not cleared). Returns the table (NULL
- * when out of memory); *m is what jf_free_big takes. */
+ * bench/profile-vm.md). The memory stays untouched until used: each page is faulted in by the
+ * thread that first writes it (~10 us a page on the benchmark VM, so a table cleared on the
+ * calling thread, even one of 163 KB at 10^5 events, held the threads back ~0.1 ms). From
+ * 1 MiB on the table starts at a 2 MiB boundary and its whole 2 MiB extents are marked
+ * MADV_HUGEPAGE (see jf_alloc_big). Smaller tables, and systems without mmap, get malloc (not
+ * cleared). Returns the table (NULL when out of memory); *m is what jf_free_big takes. */
 void *jf_alloc_table(size_t n, jf_big *m);
 
 /* Frees what jf_alloc_table returned (nothing when m->base is NULL); clears *m. */

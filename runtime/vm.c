@@ -464,10 +464,11 @@ static size_t place(size_t *at, size_t n)
 
 /* The members' tables in one block (jf_alloc_table): nrows rows of values, not cleared (the
  * new-year step clears each thread's rows: their first touch, in parallel), then the
- * per-member tables, zero. One block: from 1 MiB on a fresh mapping of huge pages, where
- * separate callocs of memory the heap gave back after the read were faulted in page by page
- * (78 faults, 0.55 ms of the evaluate stage at xianfeng 10^6 events, 709 and 5.3 ms at 10^7,
- * on the benchmark machine). */
+ * per-member tables, zero. One block: from 64 KiB on a fresh mapping (from 1 MiB of huge
+ * pages), whose pages are faulted in by the threads that first write them, where separate
+ * callocs of memory the heap gave back after the read were faulted in page by page on this
+ * thread (78 faults, 0.55 ms of the evaluate stage at xianfeng 10^6 events, 709 and 5.3 ms at
+ * 10^7, on the benchmark machine; at 10^5 the memset of the tables, ~0.1 ms). */
 static int vm_tables(jf_vm *vm, size_t nrows, size_t nm)
 {
     size_t at = 0;
@@ -819,9 +820,8 @@ static int run_step(jf_vm *vm, int step, uint32_t lo, uint32_t hi, rankkey *keys
                 }
             return 0;
         }
-        /* the reader (a crew's workers get theirs from crew_init), opened here the first
-         * time, then placed at the range: a look-up at the input's cuts (a crew's shares
-         * start at cuts) */
+        /* the reader (each thread of a crew its own), opened here the first time, then placed
+         * at the range: a look-up at the input's cuts (a crew's shares start at cuts) */
         if (!vm->cur && jf_evcursor_open(&vm->cur, vm->in, p, lo, vm->err)) {
             vm->failed = 1;
             return -1;
@@ -1148,7 +1148,9 @@ static int crew_init(jf_vm *vm, crew *c)
         return jf_error_set(vm->err, "out of memory");
     }
     c->n = k;
-    size_t ne = p->nevents ? p->nevents : 1;
+    /* the totals per code: the year's, and the quarters' and months' only when read (vm_layout):
+     * a block cleared in full, so no bigger than scan uses (17 times less for xianfeng) */
+    size_t ne = p->nevents ? p->nevents : 1, nt = ne * (vm->periods ? JF_PERIODS : 1);
     for (uint32_t i = 0; i < k; i++) {
         worker *w = &c->w[i];
         w->crew = c;
@@ -1160,9 +1162,9 @@ static int crew_init(jf_vm *vm, crew *c)
         w->vm.cur = NULL;
         size_t at = 0;
         size_t o_work = place(&at, vm->work ? vm->nslots * sizeof *w->vm.work : 0);
-        size_t o_occ = place(&at, ne * JF_PERIODS * sizeof *w->vm.occ);
-        size_t o_qsum = place(&at, ne * JF_PERIODS * sizeof *w->vm.qsum);
-        size_t o_rows = place(&at, ne * JF_PERIODS * sizeof *w->vm.rows);
+        size_t o_occ = place(&at, nt * sizeof *w->vm.occ);
+        size_t o_qsum = place(&at, nt * sizeof *w->vm.qsum);
+        size_t o_rows = place(&at, nt * sizeof *w->vm.rows);
         size_t o_nth = place(&at, ne * sizeof *w->vm.nth);
         size_t o_keys = place(&at, ((size_t)longest + 1) * sizeof *w->keys);
         char *b = jf_alloc_own(at); /* (lines of its own: see jf_alloc_own) */
@@ -1178,17 +1180,9 @@ static int crew_init(jf_vm *vm, crew *c)
         w->vm.rows = (jf_dec *)(b + o_rows);
         w->vm.nth = (uint32_t *)(b + o_nth);
         w->keys = (rankkey *)(b + o_keys);
-        /* its reader, opened here, before the first worker's: its read-ahead is the buffer
-         * the first helper touched as the read ended, or the read stage's run buffer, while
-         * one is free (memory already touched: fresh memory cost 1-2 ms of faults at 10^5
-         * events on the benchmark machine, bench/profile-vm.md). It is placed at each share
-         * it takes (a look-up: shares start at the input's cuts). The first worker runs on
-         * this thread: it opens its own when it first reads, while the others run. */
-        if (i > 0 && jf_evcursor_open(&w->vm.cur, vm->in, p, 0, vm->err)) {
-            crew_free(c);
-            vm->failed = 1;
-            return -1;
-        }
+        /* its reader: opened by its thread when it first reads (run_step), while the others
+         * run — opening one here cost the calling thread 40-300 us before any share was
+         * taken at xianfeng 10^5 events on the benchmark machine (bench/profile-vm.md) */
     }
     /* a CHARGE writes into a role holder's values: in parallel when every role holder is in
      * its branch's share, or through proxies when charges only add up; else on one thread */

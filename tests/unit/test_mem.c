@@ -1,6 +1,6 @@
-/* test_mem.c — runtime/mem.c: big buffers aligned to a huge page, big tables from fresh
- * mappings (zero), small requests from the heap, a thread's own cache lines (aligned, whole
- * lines, zero), and requests that cannot be met. */
+/* test_mem.c — runtime/mem.c: big buffers aligned to a huge page, tables from 64 KiB on from
+ * fresh mappings (zero; huge pages from 1 MiB), small requests from the heap, a thread's own
+ * cache lines (aligned, whole lines, zero), and requests that cannot be met. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -62,6 +62,34 @@ static void test_alloc_table_mapped(void **state)
     jf_free_big(&m);
 }
 
+/* from 64 KiB to 1 MiB: a mapping of its own in small pages (zero, untouched until written:
+ * faulted in by the thread that writes it), freed with munmap; just below, a malloc block */
+static void test_alloc_table_mid(void **state)
+{
+    (void)state;
+    size_t n = 163 * 1024 + 5; /* xianfeng's tables at 10^5 events, give or take */
+    jf_big m;
+    unsigned char *p = jf_alloc_table(n, &m);
+    assert_non_null(p);
+    assert_true(all_zero(p, n));
+    memset(p, 0x5A, n);
+    assert_int_equal(p[n - 1], 0x5A);
+#ifdef __linux__
+    assert_ptr_equal(p, m.base);
+    assert_int_equal(m.len, n); /* a mapping: jf_free_big unmaps it */
+#endif
+    jf_free_big(&m);
+    assert_null(m.base);
+    p = jf_alloc_table(n, &m); /* zero again, whatever the last one held */
+    assert_non_null(p);
+    assert_true(all_zero(p, n));
+    jf_free_big(&m);
+    p = jf_alloc_table(64 * 1024 - 1, &m);
+    assert_non_null(p);
+    assert_int_equal(m.len, 0); /* below 64 KiB: the heap's */
+    jf_free_big(&m);
+}
+
 static void test_alloc_table_impossible(void **state)
 {
     (void)state;
@@ -119,6 +147,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_alloc_table_small),
         cmocka_unit_test(test_alloc_table_mapped),
+        cmocka_unit_test(test_alloc_table_mid),
         cmocka_unit_test(test_alloc_table_impossible),
         cmocka_unit_test(test_alloc_big),
         cmocka_unit_test(test_alloc_own),
