@@ -962,6 +962,7 @@ typedef struct jf_evspill {
                            the evaluation's first helper thread touched as the read ended */
     size_t lendcap;     /* bytes in each */
     atomic_int lent[2]; /* 1 while a reader has it */
+    atomic_int sort_lent; /* 1 while an evaluator has sort.ix for its tables (jf_input_borrow) */
 } jf_evspill;
 
 #define SPILL_CHUNK 65536u /* bytes of encoded events gathered for one write */
@@ -1774,6 +1775,21 @@ int jf_input_load_streaming(jf_input *in, const jf_program *p, const char *membe
 {
     return load_files(in, p, members_path, events_path, branches_path,
                       run_events ? run_events : JF_RUN_EVENTS, threads, defer_rules, err);
+}
+
+void *jf_input_borrow(const jf_input *in, size_t n)
+{
+    jf_evspill *s = in->spill;
+    if (!s || !s->sort.ix || s->sort.ixcap < (n + sizeof *s->sort.ix - 1) / sizeof *s->sort.ix ||
+        atomic_exchange(&s->sort_lent, 1))
+        return NULL;
+    return s->sort.ix;
+}
+
+void jf_input_return(const jf_input *in, void *p)
+{
+    if (p && in->spill && p == (void *)in->spill->sort.ix)
+        atomic_store(&in->spill->sort_lent, 0);
 }
 
 void jf_input_free(jf_input *in)

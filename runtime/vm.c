@@ -462,13 +462,14 @@ static size_t place(size_t *at, size_t n)
     return o;
 }
 
-/* The members' tables in one block (jf_alloc_table): nrows rows of values, not cleared (the
- * new-year step clears each thread's rows: their first touch, in parallel), then the
- * per-member tables, zero. One block: from 64 KiB on a fresh mapping (from 1 MiB of huge
- * pages), whose pages are faulted in by the threads that first write them, where separate
- * callocs of memory the heap gave back after the read were faulted in page by page on this
- * thread (78 faults, 0.55 ms of the evaluate stage at xianfeng 10^6 events, 709 and 5.3 ms at
- * 10^7, on the benchmark machine; at 10^5 the memset of the tables, ~0.1 ms). */
+/* The members' tables in one block: nrows rows of values, not cleared (the new-year step
+ * clears each thread's rows), then the per-member tables, zero. The block is memory the read
+ * stage touched when the input lends some (jf_input_borrow: no page faults), else from
+ * jf_alloc_table: from 64 KiB on a fresh mapping (from 1 MiB of huge pages), whose pages are
+ * faulted in by the threads that first write them, where separate callocs of memory the heap
+ * gave back after the read were faulted in page by page on this thread (78 faults, 0.55 ms of
+ * the evaluate stage at xianfeng 10^6 events, 709 and 5.3 ms at 10^7, on the benchmark
+ * machine; at 10^5 the memset of the tables, ~0.1 ms). */
 static int vm_tables(jf_vm *vm, size_t nrows, size_t nm)
 {
     size_t at = 0;
@@ -481,10 +482,10 @@ static int vm_tables(jf_vm *vm, size_t nrows, size_t nm)
     size_t o_order = place(&at, nm * sizeof *vm->order);
     size_t o_holder = place(&at, (nm + 1) * sizeof *vm->holder);
     size_t o_cand = place(&at, nm * sizeof *vm->cand);
-    char *b = jf_alloc_table(at, &vm->slots_mem);
-    if (!b)
+    char *b = vm->lent = jf_input_borrow(vm->in, at);
+    if (!b && !(b = jf_alloc_table(at, &vm->slots_mem)))
         return -1;
-    if (!vm->slots_mem.len) /* (malloc'd: clear the tables; a fresh mapping is zero) */
+    if (!vm->slots_mem.len) /* (lent or malloc'd: clear the tables; a fresh mapping is zero) */
         memset(b + from, 0, at - from);
     vm->slots = (jf_dec *)(b + o_slots);
     vm->tier = (int32_t *)(b + o_tier);
@@ -537,6 +538,8 @@ int jf_vm_init(jf_vm *vm, const jf_program *p, const jf_input *in, jf_error *err
 
 void jf_vm_free(jf_vm *vm)
 {
+    if (vm->lent)
+        jf_input_return(vm->in, vm->lent);
     jf_free_big(&vm->slots_mem);
     jf_free_big(&vm->prev_mem);
     free(vm->occ);

@@ -72,7 +72,8 @@ typedef struct jf_vm {
                                instruction reads previous() */
     jf_big slots_mem;       /* the memory holding slots and the per-member tables below
                                (tier, prev_tier, rank, nbranch, outcomes, order, cand, holder:
-                               one jf_alloc_table block) */
+                               one jf_alloc_table block), unless lent */
+    void *lent;             /* that block when the input lent it (jf_input_borrow), else NULL */
     jf_big prev_mem;        /* the memory holding prev */
     int have_prev;          /* prev holds last year's values; 0: PREV reads 0 (none yet) */
     int32_t *tier;          /* per member: this year's tier */
