@@ -16,7 +16,9 @@
 #                           the median of 11 runs each, of 5 when a run takes 1 s or more, 1 at
 #                           5 s or more): evaluate ns at --jobs 1 ÷ at --jobs 2. Beside them, one
 #                           job pinned to CPU 0 and to CPU 1 (taskset), to show what two threads
-#                           could give at most when the CPUs are not equally fast
+#                           could give at most when the CPUs are not equally fast; while they
+#                           differ by more than 15 %, the pair is measured again after 30 s (up
+#                           to BENCH_JOBS_TRIES times), the most even attempt kept, all reported
 #   - compile               jifen compile rulesets/S.jf -o S.jfc
 #   - SQLite                jifen db init / db policy (untimed), jifen import, jifen eval; then
 #                           the next year's events imported into a copy of the store: as it is
@@ -56,8 +58,10 @@
 #                                    "1000 10000 100000": ~10 minutes)
 #   BENCH_X10="1000 10000"           member counts that also get the 10x-events variant
 #   BENCH_SCHEMES="xianfeng guoqi"   BENCH_YEARS=1   BENCH_RATE=100   BENCH_SEED=1
-#   BENCH_BUDGET=3600                seconds for the whole suite (the runs it starts; what
+#   BENCH_BUDGET=4200                seconds for the whole suite (the runs it starts; what
 #                                    would not fit is skipped, and said so in the report)
+#   BENCH_JOBS_TRIES=4               measures of the --jobs pair at most, while the CPUs differ
+#                                    (see eval_pair's caller)
 #   BENCH_OUT=bench/results.md       BENCH_DATA=bench/data   JIFEN=bin/jifen   CC=cc
 # Example, the smallest size only:  BENCH_SIZES=1000 BENCH_X10=1000 sh bench/run.sh
 set -u
@@ -70,7 +74,8 @@ SCHEMES=${BENCH_SCHEMES:-xianfeng guoqi}
 YEARS=${BENCH_YEARS:-1}
 RATE=${BENCH_RATE:-100}
 SEED=${BENCH_SEED:-1}
-BUDGET=${BENCH_BUDGET:-3600}
+BUDGET=${BENCH_BUDGET:-4200}
+JOBS_TRIES=${BENCH_JOBS_TRIES:-4}
 OUT=${BENCH_OUT:-bench/results.md}
 DATA=${BENCH_DATA:-bench/data}
 CC=${CC:-cc}
@@ -427,8 +432,33 @@ jifen_stages() {
         _js_k=11
         [ "$_js_j1us" -ge 1000000 ] && _js_k=5
         [ "$_js_j1us" -ge 5000000 ] && _js_k=1
-        eval_pair "$_js_k" "$JIFEN" run "rulesets/$S.jf" --members "$D/members.csv" --events "$D/events.csv" \
-            --branches "$D/branches.csv" --year "$YEAR" --format csv --stats
+        # The benchmark VM's two vCPUs are at times unequally fast for minutes (one 30-40 %
+        # slower, bench/profile-vm.md): two threads can then give no more than both CPUs'
+        # single-job rates added, below 1.7x. While the pinned single jobs differ by more than
+        # 15 %, the pair is measured again after a pause, JOBS_TRIES times at most; the attempt
+        # kept is the one whose CPUs were the closest in speed (chosen by the pinned runs,
+        # never by the ratio), and every attempt is reported.
+        _js_try=0 _js_even=-1 _js_tries=""
+        while :; do
+            _js_try=$((_js_try + 1))
+            eval_pair "$_js_k" "$JIFEN" run "rulesets/$S.jf" --members "$D/members.csv" --events "$D/events.csv" \
+                --branches "$D/branches.csv" --year "$YEAR" --format csv --stats
+            _js_ev=0 # the slower CPU's rate against the faster's, per mille (0: not pinned)
+            if [ "$P0_NS" -gt 0 ] && [ "$P1_NS" -gt 0 ]; then
+                _js_ev=$((P0_NS < P1_NS ? P0_NS * 1000 / P1_NS : P1_NS * 1000 / P0_NS))
+            fi
+            [ "$E2_NS" -gt 0 ] &&
+                _js_tries="$_js_tries${_js_tries:+; }$(ratio "$E1_NS" "$E2_NS")× with CPU 0 / CPU 1 at $(awk -v a="$P0_NS" -v b="$P1_NS" 'BEGIN { printf "%.1f / %.1f", a / 1e6, b / 1e6 }') ms"
+            if [ "$_js_ev" -gt "$_js_even" ]; then
+                _js_even=$_js_ev _js_kept=$_js_try
+                _js_keep="$E1_NS $E1_CPU $E2_NS $E2_CPU $E1_ALL $P0_NS $P1_NS"
+            fi
+            [ "$_js_ev" -ge 850 ] || [ "$_js_ev" -eq 0 ] || [ "$_js_try" -ge "$JOBS_TRIES" ] && break
+            sleep 30
+        done
+        read -r E1_NS E1_CPU E2_NS E2_CPU E1_ALL P0_NS P1_NS <<EOF_KEEP
+$_js_keep
+EOF_KEEP
         _js_e1=$E1_NS _js_c1=$E1_CPU _js_e2=$E2_NS _js_c2=$E2_CPU
         _js_s0=$(cat "$TMP/stages0.$S" 2>/dev/null)
         [ "$E1_ALL" -gt 0 ] && [ $((E1_ALL / 1000)) -gt "${_js_s0:-0}" ] &&
@@ -443,6 +473,8 @@ jifen_stages() {
                 _js_eff=$(awk -v e="$_js_e2" -v a="$P0_NS" -v b="$P1_NS" 'BEGIN { printf "%.0f", 100 / e / (1 / a + 1 / b) }')
                 _js_eval="$_js_eval; one job pinned to CPU 0 / CPU 1: $(awk -v a="$P0_NS" -v b="$P1_NS" 'BEGIN { printf "%.1f / %.1f", a / 1e6, b / 1e6 }') ms, so two threads could give at most ${_js_cap}× (both CPUs' rates added), and --jobs 2 got ${_js_eff} % of that"
             fi
+            [ "$_js_try" -gt 1 ] &&
+                _js_eval="$_js_eval; $_js_try attempts (one more while the pinned CPUs differed by more than 15 %), attempt $_js_kept kept (the CPUs closest in speed): $_js_tries"
             claim "$S" "$N" jobs "$(ratio "$_js_e1" "$_js_e2")×" $((_js_e1 * 100 >= _js_e2 * 170))
         fi
         if cmp -s "$TMP/out/$S.$N.jobs2" "$_js_ref"; then
