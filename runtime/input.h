@@ -135,11 +135,11 @@ uint32_t jf_run_events_env(void); /* events per sorted run (3 MiB of jf_event) *
 void jf_input_free(jf_input *in);
 /* Memory the read stage has touched and needs no more, at least n bytes, lent to one
  * evaluator at a time for its tables: a spilled input's sort index (1 MiB at the default run
- * size, when a run was not in order already), where fresh memory would be faulted in page by page as the evaluation first
- * writes it (~10 us a 4 KiB page on the benchmark VM, twice that with two threads faulting at
- * once: 40 pages were a tenth of xianfeng's evaluate stage at 10^5 events). Its contents are
- * left over. NULL when there is none, it is smaller, or it is lent; given back by
- * jf_input_return, before the input is freed. */
+ * size, when a run was not in order already), where fresh memory would be faulted in page by
+ * page as the evaluation first writes it (~10 us a 4 KiB page on the benchmark VM: 40 pages
+ * were a tenth of xianfeng's evaluate stage at 10^5 events). Its contents are left over.
+ * NULL when there is none, it is smaller, or it is lent; given back by jf_input_return,
+ * before the input is freed. */
 void *jf_input_borrow(const jf_input *in, size_t n);
 void jf_input_return(const jf_input *in, void *p);
 

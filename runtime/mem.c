@@ -55,7 +55,7 @@ void *jf_alloc_table(size_t n, jf_big *m)
     }
 #endif
 #ifdef __linux__
-    if (n >= MAPPED && n <= SIZE_MAX - 2 * HUGE) { /* a mapping of its own, small pages */
+    if (n >= MAPPED) { /* a mapping of its own, small pages */
         void *b = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
         if (b == MAP_FAILED)
             return NULL;
