@@ -110,6 +110,8 @@ th() { echo "$1" | sed -e ':a' -e 's/\([0-9]\)\([0-9]\{3\}\)\($\|,\)/\1,\2\3/' -
 secs() { _t=$((($1 + 500) / 1000)); printf '%d.%03d' $((_t / 1000)) $((_t % 1000)); }
 # KiB -> MiB with 1 decimal
 mib() { _t=$((($1 * 10 + 512) / 1024)); printf '%d.%d' $((_t / 10)) $((_t % 10)); }
+# "P0 / P1": eval_pair's pinned single jobs in ms, 1 decimal
+pinned_ms() { awk -v a="$P0_NS" -v b="$P1_NS" 'BEGIN { printf "%.1f / %.1f", a / 1e6, b / 1e6 }'; }
 # a / b with 2 decimals (rounded)
 ratio() { _t=$((($1 * 200 / $2 + 1) / 2)); printf '%d.%02d' $((_t / 100)) $((_t % 100)); }
 
@@ -448,7 +450,7 @@ jifen_stages() {
                 _js_ev=$((P0_NS < P1_NS ? P0_NS * 1000 / P1_NS : P1_NS * 1000 / P0_NS))
             fi
             [ "$E2_NS" -gt 0 ] &&
-                _js_tries="$_js_tries${_js_tries:+; }$(ratio "$E1_NS" "$E2_NS")× with CPU 0 / CPU 1 at $(awk -v a="$P0_NS" -v b="$P1_NS" 'BEGIN { printf "%.1f / %.1f", a / 1e6, b / 1e6 }') ms"
+                _js_tries="$_js_tries${_js_tries:+; }$(ratio "$E1_NS" "$E2_NS")× with CPU 0 / CPU 1 at $(pinned_ms) ms"
             if [ "$_js_ev" -gt "$_js_even" ]; then
                 _js_even=$_js_ev _js_kept=$_js_try
                 _js_keep="$E1_NS $E1_CPU $E2_NS $E2_CPU $E1_ALL $P0_NS $P1_NS"
@@ -471,7 +473,7 @@ EOF_KEEP
                 # against the unpinned one job's: E1 × (1/P0 + 1/P1); how much of it --jobs 2 got
                 _js_cap=$(awk -v e="$_js_e1" -v a="$P0_NS" -v b="$P1_NS" 'BEGIN { printf "%.2f", e / a + e / b }')
                 _js_eff=$(awk -v e="$_js_e2" -v a="$P0_NS" -v b="$P1_NS" 'BEGIN { printf "%.0f", 100 / e / (1 / a + 1 / b) }')
-                _js_eval="$_js_eval; one job pinned to CPU 0 / CPU 1: $(awk -v a="$P0_NS" -v b="$P1_NS" 'BEGIN { printf "%.1f / %.1f", a / 1e6, b / 1e6 }') ms, so two threads could give at most ${_js_cap}× (both CPUs' rates added), and --jobs 2 got ${_js_eff} % of that"
+                _js_eval="$_js_eval; one job pinned to CPU 0 / CPU 1: $(pinned_ms) ms, so two threads could give at most ${_js_cap}× (both CPUs' rates added), and --jobs 2 got ${_js_eff} % of that"
             fi
             [ "$_js_try" -gt 1 ] &&
                 _js_eval="$_js_eval; $_js_try attempts (one more while the pinned CPUs differed by more than 15 %), attempt $_js_kept kept (the CPUs closest in speed): $_js_tries"
