@@ -1685,6 +1685,8 @@ static int load_events(jf_input *in, const jf_program *p, jf_rowsrc **srcs, int 
     return input_rules(in, p, err);
 }
 
+#define RUN_BY_MEMBERS UINT32_MAX /* load_rows' run_cap: jf_run_events(the members read) */
+
 /* read_through (when not NULL) is called with arg between the branches and the events */
 static int load_rows(jf_input *in, const jf_program *p, jf_rowsrc *members, jf_rowsrc **events,
                      int nevents_src, jf_rowsrc *branches, uint32_t run_cap, int threads, int defer,
@@ -1707,6 +1709,8 @@ static int load_rows(jf_input *in, const jf_program *p, jf_rowsrc *members, jf_r
         rc = load_branches(in, branches, &ix, err);
     if (rc == 0 && read_through)
         read_through(arg);
+    if (run_cap == RUN_BY_MEMBERS)
+        run_cap = jf_run_events(in->nmembers);
     if (rc == 0)
         rc = load_events(in, p, events, nevents_src, &ix, run_cap, threads, defer, err);
     free(ix.order);
@@ -1723,6 +1727,13 @@ int jf_input_load_rows(jf_input *in, const jf_program *p, jf_rowsrc *members, jf
     return load_rows(in, p, members, events, nevents_src, branches, 0, 1, 0, NULL, NULL, err);
 }
 
+uint32_t jf_run_events(uint32_t nmembers)
+{
+    if (nmembers < JF_RUN_EVENTS)
+        return JF_RUN_EVENTS;
+    return nmembers < JF_RUN_EVENTS_MAX ? nmembers : JF_RUN_EVENTS_MAX;
+}
+
 uint32_t jf_run_events_env(void)
 {
     const char *re = getenv("JIFEN_RUN_EVENTS");
@@ -1735,7 +1746,7 @@ int jf_input_load_rows_streaming(jf_input *in, const jf_program *p, jf_rowsrc *m
                                  int nevents_src, jf_rowsrc *branches, uint32_t run_events, int threads,
                                  void (*read_through)(void *arg), void *arg, jf_error *err)
 {
-    return load_rows(in, p, members, events, nevents_src, branches, run_events ? run_events : JF_RUN_EVENTS,
+    return load_rows(in, p, members, events, nevents_src, branches, run_events ? run_events : RUN_BY_MEMBERS,
                      threads, 0, read_through, arg, err);
 }
 
@@ -1774,7 +1785,7 @@ int jf_input_load_streaming(jf_input *in, const jf_program *p, const char *membe
                             int threads, int defer_rules, jf_error *err)
 {
     return load_files(in, p, members_path, events_path, branches_path,
-                      run_events ? run_events : JF_RUN_EVENTS, threads, defer_rules, err);
+                      run_events ? run_events : RUN_BY_MEMBERS, threads, defer_rules, err);
 }
 
 void *jf_input_borrow(const jf_input *in, size_t n)

@@ -108,7 +108,7 @@ int jf_input_load(jf_input *in, const jf_program *p, const char *members_path,
 int jf_input_load_rows(jf_input *in, const jf_program *p, jf_rowsrc *members, jf_rowsrc **events,
                        int nevents_src, jf_rowsrc *branches, jf_error *err);
 /* jf_input_load for a single pass over the members (jifen run): events are read into a
- * buffer of `run_events` events (0: JF_RUN_EVENTS); when it fills, it is sorted and written as
+ * buffer of `run_events` events (0: jf_run_events(the members)); when it fills, it is sorted and written as
  * a run to an unlinked temp file, and members' events are later merged from the runs through
  * a jf_evcursor, so memory grows with the members, not the events. One validation pass over
  * the merged events finds every error that jf_input_load finds, with the same message: at
@@ -123,19 +123,27 @@ int jf_input_load_streaming(jf_input *in, const jf_program *p, const char *membe
                             const char *events_path, const char *branches_path, uint32_t run_events,
                             int threads, int defer_rules, jf_error *err);
 /* jf_input_load_rows with the events read as jf_input_load_streaming reads them (run_events
- * 0: JF_RUN_EVENTS). read_through, when not NULL, is called with arg once the members and the
+ * 0: jf_run_events(the members)). read_through, when not NULL, is called with arg once the members and the
  * branches are read through, before the first event is read (it may close their sources). */
 int jf_input_load_rows_streaming(jf_input *in, const jf_program *p, jf_rowsrc *members, jf_rowsrc **events,
                                  int nevents_src, jf_rowsrc *branches, uint32_t run_events, int threads,
                                  void (*read_through)(void *arg), void *arg, jf_error *err);
-#define JF_RUN_EVENTS 65536u
+#define JF_RUN_EVENTS 65536u       /* events per sorted run, at least (3 MiB of jf_event) */
+#define JF_RUN_EVENTS_MAX 8388608u /* and at most (384 MiB) */
+/* The events per sorted run for nmembers members: one per member, from JF_RUN_EVENTS to
+ * JF_RUN_EVENTS_MAX. A member's events are gathered by a look at every run (jf_evcursor), so
+ * the looks per event are the runs over the events per member, i.e. the members over the
+ * run's events: about 1 whatever the events, where a fixed 65,536 made them 15 at 10^6 members
+ * and 10^8 events (evaluate 102 ns/event there, 78 at 10^5 members and 10^7; with runs of
+ * 655,360, 80: bench/profile-vm.md). Memory still follows the members, not the events. */
+uint32_t jf_run_events(uint32_t nmembers);
 /* The events per sorted run that JIFEN_RUN_EVENTS asks for (tests only, e.g. 3 to spill
- * always): a number from 1 to 2^30, else 0 (the default, JF_RUN_EVENTS). */
-uint32_t jf_run_events_env(void); /* events per sorted run (3 MiB of jf_event) */
+ * always): a number from 1 to 2^30, else 0 (the default, jf_run_events). */
+uint32_t jf_run_events_env(void);
 void jf_input_free(jf_input *in);
 /* Memory the read stage has touched and needs no more, at least n bytes, lent to one
- * evaluator at a time for its tables: a spilled input's sort index (1 MiB at the default run
- * size, when a run was not in order already), where fresh memory would be faulted in page by
+ * evaluator at a time for its tables: a spilled input's sort index (16 bytes per event of a
+ * run, 1 MiB up to 65,536 members; when a run was not in order already), where fresh memory would be faulted in page by
  * page as the evaluation first writes it (~10 us a 4 KiB page on the benchmark VM: 40 pages
  * were a tenth of xianfeng's evaluate stage at 10^5 events). Its contents are left over.
  * NULL when there is none, it is smaller, or it is lent; given back by jf_input_return,

@@ -1,7 +1,8 @@
-/* test_input.c — the memory a spilled input lends its evaluator (jf_input_borrow): the sort
- * index of the read stage, at least the bytes asked for, to one evaluator at a time, given
- * back by jf_input_return; jf_vm_init lays its tables in it (vm.lent), clears them, and the
- * results are those of an input read in memory.
+/* test_input.c — the default size of a sorted run (jf_run_events), and the memory a spilled
+ * input lends its evaluator (jf_input_borrow): the sort index of the read stage, at least
+ * the bytes asked for, to one evaluator at a time, given back by jf_input_return; jf_vm_init
+ * lays its tables in it (vm.lent), clears them, and the results are those of an input read
+ * in memory.
  *
  * The members and branches of the README's example (examples/, rulesets/xianfeng.jf) with
  * events written out of order, so that each run of the spilled input has to be sorted (a run
@@ -148,10 +149,26 @@ static void test_borrow(void **state)
     jf_program_free(&p);
 }
 
+/* The default run holds one event per member, from 65,536 to 8,388,608 (input.h): the
+ * looks a member's gathering takes over the runs stay about one per event at any size. */
+static void test_run_events(void **state)
+{
+    (void)state;
+    assert_int_equal(jf_run_events(0), 65536);
+    assert_int_equal(jf_run_events(29), 65536);
+    assert_int_equal(jf_run_events(65536), 65536);
+    assert_int_equal(jf_run_events(65537), 65537);
+    assert_int_equal(jf_run_events(1000000), 1000000);
+    assert_int_equal(jf_run_events(8388608), 8388608);
+    assert_int_equal(jf_run_events(8388609), 8388608);
+    assert_int_equal(jf_run_events(UINT32_MAX), 8388608);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_borrow),
+        cmocka_unit_test(test_run_events),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
