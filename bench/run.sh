@@ -18,7 +18,8 @@
 #                           job pinned to CPU 0 and to CPU 1 (taskset), to show what two threads
 #                           could give at most when the CPUs are not equally fast; while they
 #                           differ by more than 15 %, the pair is measured again after 30 s (up
-#                           to BENCH_JOBS_TRIES times), the most even attempt kept, all reported
+#                           to BENCH_JOBS_TRIES times, and as many again at the end of the
+#                           suite), the most even attempt kept, all reported
 #   - compile               jifen compile rulesets/S.jf -o S.jfc
 #   - SQLite                jifen db init / db policy (untimed), jifen import, jifen eval; then
 #                           the next year's events imported into a copy of the store: as it is
@@ -60,8 +61,8 @@
 #   BENCH_SCHEMES="xianfeng guoqi"   BENCH_YEARS=1   BENCH_RATE=100   BENCH_SEED=1
 #   BENCH_BUDGET=4200                seconds for the whole suite (the runs it starts; what
 #                                    would not fit is skipped, and said so in the report)
-#   BENCH_JOBS_TRIES=4               measures of the --jobs pair at most, while the CPUs differ
-#                                    (see eval_pair's caller)
+#   BENCH_JOBS_TRIES=4               measures of the --jobs pair at most, while the CPUs differ,
+#                                    in its place and again at the end (see jobs_pair)
 #   BENCH_OUT=bench/results.md       BENCH_DATA=bench/data   JIFEN=bin/jifen   CC=cc
 # Example, the smallest size only:  BENCH_SIZES=1000 BENCH_X10=1000 sh bench/run.sh
 set -u
@@ -392,6 +393,112 @@ next_import() {
     fi
 }
 
+# The --jobs pair. The benchmark VM's two vCPUs are at times unequally fast for minutes (one
+# 30-40 % slower, bench/profile-vm.md): two threads can then give no more than both CPUs'
+# single-job rates added, below 1.7x. While the pinned single jobs differ by more than 15 %, the
+# pair is measured again after a pause, JOBS_TRIES times at most, and once more at the end of
+# the suite (jobs_again, most of an hour later at the sizes to 10^8); the attempt kept is the
+# one whose CPUs were the closest in speed (chosen by the pinned runs, never by the ratio), and
+# every attempt is reported.
+#
+# jobs_pair S N [LABEL]: attempts for scheme S at N members ($D), adding to $TMP/jobs.S.N (the
+# first new attempt's text preceded by LABEL): one line
+# "ATTEMPTS EVEN KEPT E1_NS E1_CPU E2_NS E2_CPU E1_ALL P0_NS P1_NS" (EVEN: the kept attempt's
+# slower CPU's rate against the faster's, per mille; 0 when not pinned), then the attempts'
+# text. $TMP/jobsinfo.S.N holds "K J1_US M_US M_KB M_CS" (K runs each; --jobs 1's wall us,
+# then --jobs 2's wall us, peak KB and CPU cs, as measure sets them) and "same" when identical.
+jobs_pair() {
+    _jp_f=$TMP/jobs.$1.$2
+    _jp_try=0 _jp_even=-1 _jp_kept=0 _jp_keep="0 0 0 0 0 0 0" _jp_tries=""
+    [ -f "$_jp_f" ] && { read -r _jp_try _jp_even _jp_kept _jp_keep && read -r _jp_tries; } <"$_jp_f"
+    read -r _jp_k _jp_rest <"$TMP/jobsinfo.$1.$2"
+    _jp_n=0 _jp_pre=${3:-}
+    while :; do
+        _jp_try=$((_jp_try + 1)) _jp_n=$((_jp_n + 1))
+        eval_pair "$_jp_k" "$JIFEN" run "rulesets/$1.jf" --members "$D/members.csv" --events "$D/events.csv" \
+            --branches "$D/branches.csv" --year "$YEAR" --format csv --stats
+        _jp_ev=0
+        if [ "$P0_NS" -gt 0 ] && [ "$P1_NS" -gt 0 ]; then
+            _jp_ev=$((P0_NS < P1_NS ? P0_NS * 1000 / P1_NS : P1_NS * 1000 / P0_NS))
+        fi
+        [ "$E2_NS" -gt 0 ] &&
+            _jp_tries="$_jp_tries${_jp_tries:+; }$_jp_pre$(ratio "$E1_NS" "$E2_NS")× with CPU 0 / CPU 1 at $(pinned_ms) ms" _jp_pre=""
+        if [ "$_jp_ev" -gt "$_jp_even" ]; then
+            _jp_even=$_jp_ev _jp_kept=$_jp_try
+            _jp_keep="$E1_NS $E1_CPU $E2_NS $E2_CPU $E1_ALL $P0_NS $P1_NS"
+        fi
+        [ "$_jp_ev" -ge 850 ] || [ "$_jp_ev" -eq 0 ] || [ "$_jp_n" -ge "$JOBS_TRIES" ] && break
+        sleep 30
+    done
+    printf '%s %s %s %s\n%s\n' "$_jp_try" "$_jp_even" "$_jp_kept" "$_jp_keep" "$_jp_tries" >"$_jp_f"
+}
+
+# jobs_row S N: from the kept attempt, the --jobs 2 row ($TMP/jobsrow.S.N, put in place of the
+# "@jobs@" line of the rows when results.md is written), the cost per event of its --jobs 1
+# runs ($TMP/jstages.S.N) and the claims ($TMP/jobsclaim.S.N: "jobs" then "same", as claim's)
+jobs_row() {
+    { read -r _jr_try _jr_even _jr_kept E1_NS E1_CPU E2_NS E2_CPU E1_ALL P0_NS P1_NS && read -r _jr_tries; } <"$TMP/jobs.$1.$2"
+    _jr_same=""
+    { read -r _jr_k _jr_j1us _jr_us _jr_kb _jr_cs && read -r _jr_same; } <"$TMP/jobsinfo.$1.$2"
+    read -r _jr_d _jr_ev <"$TMP/data.$1.$2"
+    _jr_s0=$(cat "$TMP/stages0.$1" 2>/dev/null)
+    [ "$E1_ALL" -gt 0 ] && [ $((E1_ALL / 1000)) -gt "${_jr_s0:-0}" ] &&
+        echo "$((E1_ALL / 1000 - ${_jr_s0:-0})) $_jr_ev" >"$TMP/jstages.$1.$2"
+    : >"$TMP/jobsclaim.$1.$2"
+    _jr_eval="evaluate stage: no --stats"
+    if [ "$E1_NS" -gt 0 ] && [ "$E2_NS" -gt 0 ]; then
+        _jr_eval="evaluate stage $((E1_NS / 1000000)) ms → $((E2_NS / 1000000)) ms: **$(ratio "$E1_NS" "$E2_NS")×** (median of $_jr_k each, interleaved; its CPU, all threads: $((E1_CPU / 1000000)) ms → $((E2_CPU / 1000000)) ms)"
+        if [ "$P0_NS" -gt 0 ] && [ "$P1_NS" -gt 0 ]; then
+            # the most two threads could give: both CPUs' single-job rates added up, against
+            # the unpinned one job's: E1 × (1/P0 + 1/P1); how much of it --jobs 2 got
+            _jr_cap=$(awk -v e="$E1_NS" -v a="$P0_NS" -v b="$P1_NS" 'BEGIN { printf "%.2f", e / a + e / b }')
+            _jr_eff=$(awk -v e="$E2_NS" -v a="$P0_NS" -v b="$P1_NS" 'BEGIN { printf "%.0f", 100 / e / (1 / a + 1 / b) }')
+            _jr_eval="$_jr_eval; one job pinned to CPU 0 / CPU 1: $(pinned_ms) ms, so two threads could give at most ${_jr_cap}× (both CPUs' rates added), and --jobs 2 got ${_jr_eff} % of that"
+        fi
+        [ "$_jr_try" -gt 1 ] &&
+            _jr_eval="$_jr_eval; $_jr_try attempts (another while the pinned CPUs differed by more than 15 %), attempt $_jr_kept kept (the CPUs closest in speed): $_jr_tries"
+        echo "$2 $(ratio "$E1_NS" "$E2_NS")× $((E1_NS * 100 >= E2_NS * 170))" >>"$TMP/jobsclaim.$1.$2"
+    fi
+    if [ "$_jr_same" = same ]; then
+        _jr_same="output identical to --jobs 1's"
+        echo "$2 identical 1" >>"$TMP/jobsclaim.$1.$2"
+    else
+        _jr_same="**output differs from --jobs 1's**"
+        echo "$2 differs 0" >>"$TMP/jobsclaim.$1.$2"
+    fi
+    rm -f "$TMP/rows.$1.jobs"
+    M_CS=$_jr_cs ROWKEY=jobs
+    row "$1" "$2" "$_jr_ev" "jifen run --jobs 2" "$_jr_us" "$_jr_kb" "$(evps "$_jr_ev" "$_jr_us")" \
+        "$(ratio "$_jr_j1us" "$_jr_us")" "$_jr_same; end to end $(ratio "$_jr_j1us" "$_jr_us")× --jobs 1; $_jr_eval"
+    ROWKEY=
+    mv "$TMP/rows.$1.jobs" "$TMP/jobsrow.$1.$2"
+}
+
+# jobs_again: at the end of the suite, the pairs whose CPUs still differed by more than 15 %
+# are measured again (JOBS_TRIES attempts at most, while the budget lasts); then the claims
+jobs_again() {
+    for N in $SIZES; do
+        for S in $SCHEMES; do
+            [ -f "$TMP/jobs.$S.$N" ] || continue
+            read -r _ja_try _ja_even _ja_rest <"$TMP/jobs.$S.$N"
+            if [ "$_ja_even" -gt 0 ] && [ "$_ja_even" -lt 850 ] &&
+                [ $((BUDGET * 1000000 - ($(now_us) - START))) -gt 0 ]; then
+                read -r D EV <"$TMP/data.$S.$N"
+                log "$S, $N members: the --jobs pair again (the CPUs differed by more than 15 %)"
+                jobs_pair "$S" "$N" "at the end of the suite: "
+                jobs_row "$S" "$N"
+            fi
+        done
+    done
+    for N in $SIZES; do
+        for S in $SCHEMES; do
+            [ -f "$TMP/jobsclaim.$S.$N" ] || continue
+            sed -n 1p "$TMP/jobsclaim.$S.$N" | grep -q '×' && sed -n 1p "$TMP/jobsclaim.$S.$N" >>"$TMP/claim.$S.jobs"
+            sed -n '$p' "$TMP/jobsclaim.$S.$N" >>"$TMP/claim.$S.same"
+        done
+    done
+}
+
 # jifen's own stages for scheme S at N members
 jifen_stages() {
     S=$1 N=$2
@@ -429,63 +536,15 @@ jifen_stages() {
     read -r _js_j1us _js_j1kb _js_rest <"$TMP/jrun.$S.$N"
     if measure "run2.$S" "$EV" "$TMP/out/$S.$N.jobs2" "$JIFEN" run "rulesets/$S.jf" --members "$D/members.csv" \
         --events "$D/events.csv" --branches "$D/branches.csv" --year "$YEAR" --format csv --jobs 2; then
-        _js_same="output identical to --jobs 1's"
-        cmp -s "$TMP/out/$S.$N.jobs2" "$_js_ref" || _js_same="**output differs from --jobs 1's**"
         _js_k=11
         [ "$_js_j1us" -ge 1000000 ] && _js_k=5
         [ "$_js_j1us" -ge 5000000 ] && _js_k=1
-        # The benchmark VM's two vCPUs are at times unequally fast for minutes (one 30-40 %
-        # slower, bench/profile-vm.md): two threads can then give no more than both CPUs'
-        # single-job rates added, below 1.7x. While the pinned single jobs differ by more than
-        # 15 %, the pair is measured again after a pause, JOBS_TRIES times at most; the attempt
-        # kept is the one whose CPUs were the closest in speed (chosen by the pinned runs,
-        # never by the ratio), and every attempt is reported.
-        _js_try=0 _js_even=-1 _js_tries=""
-        while :; do
-            _js_try=$((_js_try + 1))
-            eval_pair "$_js_k" "$JIFEN" run "rulesets/$S.jf" --members "$D/members.csv" --events "$D/events.csv" \
-                --branches "$D/branches.csv" --year "$YEAR" --format csv --stats
-            _js_ev=0 # the slower CPU's rate against the faster's, per mille (0: not pinned)
-            if [ "$P0_NS" -gt 0 ] && [ "$P1_NS" -gt 0 ]; then
-                _js_ev=$((P0_NS < P1_NS ? P0_NS * 1000 / P1_NS : P1_NS * 1000 / P0_NS))
-            fi
-            [ "$E2_NS" -gt 0 ] &&
-                _js_tries="$_js_tries${_js_tries:+; }$(ratio "$E1_NS" "$E2_NS")× with CPU 0 / CPU 1 at $(pinned_ms) ms"
-            if [ "$_js_ev" -gt "$_js_even" ]; then
-                _js_even=$_js_ev _js_kept=$_js_try
-                _js_keep="$E1_NS $E1_CPU $E2_NS $E2_CPU $E1_ALL $P0_NS $P1_NS"
-            fi
-            [ "$_js_ev" -ge 850 ] || [ "$_js_ev" -eq 0 ] || [ "$_js_try" -ge "$JOBS_TRIES" ] && break
-            sleep 30
-        done
-        read -r E1_NS E1_CPU E2_NS E2_CPU E1_ALL P0_NS P1_NS <<EOF_KEEP
-$_js_keep
-EOF_KEEP
-        _js_e1=$E1_NS _js_c1=$E1_CPU _js_e2=$E2_NS _js_c2=$E2_CPU
-        _js_s0=$(cat "$TMP/stages0.$S" 2>/dev/null)
-        [ "$E1_ALL" -gt 0 ] && [ $((E1_ALL / 1000)) -gt "${_js_s0:-0}" ] &&
-            echo "$((E1_ALL / 1000 - ${_js_s0:-0})) $EV" >"$TMP/jstages.$S.$N"
-        _js_eval="evaluate stage: no --stats"
-        if [ "$_js_e1" -gt 0 ] && [ "$_js_e2" -gt 0 ]; then
-            _js_eval="evaluate stage $((_js_e1 / 1000000)) ms → $((_js_e2 / 1000000)) ms: **$(ratio "$_js_e1" "$_js_e2")×** (median of $_js_k each, interleaved; its CPU, all threads: $((_js_c1 / 1000000)) ms → $((_js_c2 / 1000000)) ms)"
-            if [ "$P0_NS" -gt 0 ] && [ "$P1_NS" -gt 0 ]; then
-                # the most two threads could give: both CPUs' single-job rates added up,
-                # against the unpinned one job's: E1 × (1/P0 + 1/P1); how much of it --jobs 2 got
-                _js_cap=$(awk -v e="$_js_e1" -v a="$P0_NS" -v b="$P1_NS" 'BEGIN { printf "%.2f", e / a + e / b }')
-                _js_eff=$(awk -v e="$_js_e2" -v a="$P0_NS" -v b="$P1_NS" 'BEGIN { printf "%.0f", 100 / e / (1 / a + 1 / b) }')
-                _js_eval="$_js_eval; one job pinned to CPU 0 / CPU 1: $(pinned_ms) ms, so two threads could give at most ${_js_cap}× (both CPUs' rates added), and --jobs 2 got ${_js_eff} % of that"
-            fi
-            [ "$_js_try" -gt 1 ] &&
-                _js_eval="$_js_eval; $_js_try attempts (one more while the pinned CPUs differed by more than 15 %), attempt $_js_kept kept (the CPUs closest in speed): $_js_tries"
-            claim "$S" "$N" jobs "$(ratio "$_js_e1" "$_js_e2")×" $((_js_e1 * 100 >= _js_e2 * 170))
-        fi
-        if cmp -s "$TMP/out/$S.$N.jobs2" "$_js_ref"; then
-            claim "$S" "$N" same identical 1
-        else
-            claim "$S" "$N" same differs 0
-        fi
-        row "$S" "$N" "$EV" "jifen run --jobs 2" "$M_US" "$M_KB" "$(evps "$EV" "$M_US")" "$(ratio "$_js_j1us" "$M_US")" \
-            "$_js_same; end to end $(ratio "$_js_j1us" "$M_US")× --jobs 1; $_js_eval"
+        echo "$_js_k $_js_j1us $M_US $M_KB $M_CS" >"$TMP/jobsinfo.$S.$N"
+        cmp -s "$TMP/out/$S.$N.jobs2" "$_js_ref" && echo same >>"$TMP/jobsinfo.$S.$N"
+        rm -f "$TMP/jobs.$S.$N"
+        jobs_pair "$S" "$N"
+        jobs_row "$S" "$N"
+        echo "@jobs@" >>"$TMP/rows.$S.$N" # (the row jobs_row writes, at the end: see jobs_again)
     else
         row "$S" "$N" "$EV" "jifen run --jobs 2" "" "" "" "" "failed: $M_ERR"
     fi
@@ -779,6 +838,7 @@ claimline() {
     fi
 }
 
+jobs_again
 ELAPSED=$(($(now_us) - START))
 {
     echo "# jifen benchmarks"
@@ -860,7 +920,10 @@ ELAPSED=$(($(now_us) - START))
         echo "| members | events | what | wall (s) | CPU (s) | peak RSS (MiB) | events/s | jifen ÷ this | notes |"
         echo "|---:|---:|---|---:|---:|---:|---:|---:|---|"
         cat "$TMP/rows.$S.startup" 2>/dev/null
-        for N in $SIZES; do cat "$TMP/rows.$S.$N" 2>/dev/null; done
+        for N in $SIZES; do
+            [ -f "$TMP/rows.$S.$N" ] || continue
+            awk -v f="$TMP/jobsrow.$S.$N" '$0 == "@jobs@" { while ((getline l <f) > 0) print l; next } { print }' "$TMP/rows.$S.$N"
+        done
         echo
         echo "Cost per event across sizes ($SIZES members):"
         echo

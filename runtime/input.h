@@ -108,9 +108,9 @@ int jf_input_load(jf_input *in, const jf_program *p, const char *members_path,
 int jf_input_load_rows(jf_input *in, const jf_program *p, jf_rowsrc *members, jf_rowsrc **events,
                        int nevents_src, jf_rowsrc *branches, jf_error *err);
 /* jf_input_load for a single pass over the members (jifen run): events are read into a
- * buffer of `run_events` events (0: jf_run_events(the members)); when it fills, it is sorted and written as
- * a run to an unlinked temp file, and members' events are later merged from the runs through
- * a jf_evcursor, so memory grows with the members, not the events. One validation pass over
+ * buffer of `run_events` events (0: jf_run_events(the members)); when it fills, it is sorted
+ * and written as a run to an unlinked temp file, and members' events are later merged from
+ * the runs through a jf_evcursor, so memory grows with the members, not the events. One validation pass over
  * the merged events finds every error that jf_input_load finds, with the same message: at
  * load time, or with defer_rules (when events were spilled and the policy has input rules)
  * in the evaluator's first pass (rules_pending; see jf_evcursor_check_to and
@@ -123,8 +123,9 @@ int jf_input_load_streaming(jf_input *in, const jf_program *p, const char *membe
                             const char *events_path, const char *branches_path, uint32_t run_events,
                             int threads, int defer_rules, jf_error *err);
 /* jf_input_load_rows with the events read as jf_input_load_streaming reads them (run_events
- * 0: jf_run_events(the members)). read_through, when not NULL, is called with arg once the members and the
- * branches are read through, before the first event is read (it may close their sources). */
+ * 0: jf_run_events(the members)). read_through, when not NULL, is called with arg once the
+ * members and the branches are read through, before the first event is read (it may close
+ * their sources). */
 int jf_input_load_rows_streaming(jf_input *in, const jf_program *p, jf_rowsrc *members, jf_rowsrc **events,
                                  int nevents_src, jf_rowsrc *branches, uint32_t run_events, int threads,
                                  void (*read_through)(void *arg), void *arg, jf_error *err);
