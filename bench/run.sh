@@ -41,8 +41,9 @@
 #   - 10x events            the same members with 10x the events each (--events-per-year
 #                           10x), jifen run only: memory and cost per event against the base.
 #                           jifen run streams the events (sorted runs of one event per member,
-#                           at least 65,536, in a temp file, merged per member), so its peak RSS should stay within
-#                           10 % of the base's; the table says how many runs each input took.
+#                           at least 65,536, in a temp file, merged per member), so its peak
+#                           RSS should stay within 10 % of the base's; the table says how many
+#                           runs each input took.
 #   - cost per event        jifen run's own stages (read + evaluate + write, --stats) at every
 #                           size in turn, in rounds (the tiny input too, subtracted): medians
 #                           per size, so that the sizes are compared within the same minutes
@@ -435,7 +436,8 @@ jobs_pair() {
 
 # jobs_row S N: from the kept attempt, the --jobs 2 row ($TMP/jobsrow.S.N, put in place of the
 # "@jobs@" line of the rows when results.md is written), the cost per event of its --jobs 1
-# runs ($TMP/jstages.S.N) and the claims ($TMP/jobsclaim.S.N: "jobs" then "same", as claim's)
+# runs ($TMP/jstages.S.N) and the claims ($TMP/jobsclaim.S.N: "KEY N VALUE OK", KEY jobs or
+# same, for claim at the end)
 jobs_row() {
     { read -r _jr_try _jr_even _jr_kept E1_NS E1_CPU E2_NS E2_CPU E1_ALL P0_NS P1_NS && read -r _jr_tries; } <"$TMP/jobs.$1.$2"
     _jr_same=""
@@ -457,14 +459,14 @@ jobs_row() {
         fi
         [ "$_jr_try" -gt 1 ] &&
             _jr_eval="$_jr_eval; $_jr_try attempts (another while the pinned CPUs differed by more than 15 %), attempt $_jr_kept kept (the CPUs closest in speed): $_jr_tries"
-        echo "$2 $(ratio "$E1_NS" "$E2_NS")× $((E1_NS * 100 >= E2_NS * 170))" >>"$TMP/jobsclaim.$1.$2"
+        echo "jobs $2 $(ratio "$E1_NS" "$E2_NS")× $((E1_NS * 100 >= E2_NS * 170))" >>"$TMP/jobsclaim.$1.$2"
     fi
     if [ "$_jr_same" = same ]; then
         _jr_same="output identical to --jobs 1's"
-        echo "$2 identical 1" >>"$TMP/jobsclaim.$1.$2"
+        echo "same $2 identical 1" >>"$TMP/jobsclaim.$1.$2"
     else
         _jr_same="**output differs from --jobs 1's**"
-        echo "$2 differs 0" >>"$TMP/jobsclaim.$1.$2"
+        echo "same $2 differs 0" >>"$TMP/jobsclaim.$1.$2"
     fi
     rm -f "$TMP/rows.$1.jobs"
     M_CS=$_jr_cs ROWKEY=jobs
@@ -493,8 +495,9 @@ jobs_again() {
     for N in $SIZES; do
         for S in $SCHEMES; do
             [ -f "$TMP/jobsclaim.$S.$N" ] || continue
-            sed -n 1p "$TMP/jobsclaim.$S.$N" | grep -q '×' && sed -n 1p "$TMP/jobsclaim.$S.$N" >>"$TMP/claim.$S.jobs"
-            sed -n '$p' "$TMP/jobsclaim.$S.$N" >>"$TMP/claim.$S.same"
+            while read -r _ja_key _ja_n _ja_value _ja_ok; do
+                claim "$S" "$_ja_n" "$_ja_key" "$_ja_value" "$_ja_ok"
+            done <"$TMP/jobsclaim.$S.$N"
         done
     done
 }
@@ -544,7 +547,7 @@ jifen_stages() {
         rm -f "$TMP/jobs.$S.$N"
         jobs_pair "$S" "$N"
         jobs_row "$S" "$N"
-        echo "@jobs@" >>"$TMP/rows.$S.$N" # (the row jobs_row writes, at the end: see jobs_again)
+        echo "@jobs@" >>"$TMP/rows.$S.$N" # (replaced by jobs_row's last row in results.md)
     else
         row "$S" "$N" "$EV" "jifen run --jobs 2" "" "" "" "" "failed: $M_ERR"
     fi
